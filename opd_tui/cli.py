@@ -1,0 +1,37 @@
+"""Command line: parse arguments, open the dashboard or run a subcommand. Bad input exits 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .engine import OpdError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="opd-tui",
+        description="A terminal dashboard for a hospital outpatient department's token queue.",
+    )
+    parser.add_argument("--version", action="version", version=f"opd-tui {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    parser.parse_args(argv)
+    try:
+        from .demo import demo_engine
+        from .ui.app import OpdApp
+
+        OpdApp(demo_engine()).run()
+    except OpdError as error:
+        print(f"opd-tui: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""The OPD token allocation engine: pure Python, no UI. Plain data in, plain events out."""
+
+from .engine import Clock, Engine
+from .errors import Conflict, Invalid, NotFound, OpdError
+from .events import (
+    EVENT_TYPES,
+    Booked,
+    Bumped,
+    CapacityChanged,
+    Cancelled,
+    Delayed,
+    DoctorAdded,
+    Event,
+    Moved,
+    NoShow,
+    Preempted,
+    Promoted,
+    Served,
+    SlotAdded,
+    Waitlisted,
+)
+from .model import DEFAULT_PRIORITIES, Doctor, Seat, Slot, SlotView, Source, Stats, Status, Token
+
+__all__ = [
+    "DEFAULT_PRIORITIES",
+    "EVENT_TYPES",
+    "Booked",
+    "Bumped",
+    "CapacityChanged",
+    "Cancelled",
+    "Clock",
+    "Conflict",
+    "Delayed",
+    "Doctor",
+    "DoctorAdded",
+    "Engine",
+    "Event",
+    "Invalid",
+    "Moved",
+    "NoShow",
+    "NotFound",
+    "OpdError",
+    "Preempted",
+    "Promoted",
+    "Seat",
+    "Served",
+    "Slot",
+    "SlotAdded",
+    "SlotView",
+    "Source",
+    "Stats",
+    "Status",
+    "Token",
+    "Waitlisted",
+]

@@ -1,0 +1,568 @@
+"""The allocation engine: one clinic day, its rules, and nothing else.
+
+The rule, in every slot at every moment: the booked tokens are the served ones plus the best
+(capacity − served) live tokens ranked by priority (higher first), then arrival (earlier first);
+every other live token waits, in that same order. Each operation validates everything first, then
+restores the rule with the fewest changes, and returns one event per change.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from datetime import datetime
+
+from .errors import Conflict, Invalid, NotFound
+from .events import (
+    Booked,
+    Bumped,
+    CapacityChanged,
+    Cancelled,
+    Delayed,
+    DoctorAdded,
+    Event,
+    Moved,
+    NoShow,
+    Preempted,
+    Promoted,
+    Served,
+    SlotAdded,
+    Waitlisted,
+)
+from .model import (
+    DEFAULT_PRIORITIES,
+    Doctor,
+    Seat,
+    Slot,
+    SlotView,
+    Source,
+    Stats,
+    Status,
+    Token,
+    format_hhmm,
+    parse_hhmm,
+)
+from .seating import Seating
+
+Clock = Callable[[], datetime]
+
+
+class Engine:
+    """A clinic day in memory. Thread-safe: every call holds one lock."""
+
+    def __init__(
+        self,
+        *,
+        clock: Clock = datetime.now,
+        priorities: Mapping[Source | str, int] | None = None,
+    ) -> None:
+        self._clock = clock
+        self.priorities: dict[Source, int] = dict(DEFAULT_PRIORITIES)
+        for source, priority in (priorities or {}).items():
+            if not isinstance(priority, int) or isinstance(priority, bool):
+                raise Invalid(f"priority of {source} must be a whole number, not {priority!r}")
+            self.priorities[Source.parse(source)] = priority
+        self._levels = sorted(set(self.priorities.values()))
+        self._lock = threading.RLock()
+        self._doctors: dict[str, Doctor] = {}
+        self._doctor_slots: dict[str, list[Slot]] = {}
+        self._slots: dict[str, Slot] = {}
+        self._seating: dict[str, Seating] = {}
+        self._tokens: dict[str, Token] = {}
+        self._numbers: dict[str, int] = {}
+        self._arrivals = 0
+
+    # ------------------------------------------------------------------ set-up
+
+    def add_doctor(self, doctor_id: str, name: str, specialty: str) -> list[Event]:
+        doctor_id = _identifier(doctor_id, "doctor id")
+        with self._lock:
+            if doctor_id in self._doctors:
+                raise Conflict(f"doctor {doctor_id!r} already exists")
+            doctor = Doctor(doctor_id, _text(name, "doctor name"), _text(specialty, "specialty"))
+            self._doctors[doctor_id] = doctor
+            self._doctor_slots[doctor_id] = []
+            self._numbers[doctor_id] = 0
+            return [DoctorAdded(self._clock(), doctor_id, doctor.name, doctor.specialty)]
+
+    def add_slot(
+        self, slot_id: str, doctor_id: str, start: str, end: str, capacity: int
+    ) -> list[Event]:
+        slot_id = _identifier(slot_id, "slot id")
+        start_min, end_min = parse_hhmm(start), parse_hhmm(end)
+        if end_min <= start_min:
+            raise Invalid(f"slot {slot_id}: end {end} is not after start {start}")
+        _check_capacity(capacity)
+        with self._lock:
+            slots = self._slots_of(doctor_id)
+            if slot_id in self._slots:
+                raise Conflict(f"slot {slot_id!r} already exists")
+            for other in slots:
+                if start_min < other.end_min and other.start_min < end_min:
+                    raise Conflict(f"slot {slot_id} overlaps {other.id} ({other.label})")
+            slot = Slot(slot_id, doctor_id, start_min, end_min, capacity)
+            slots.append(slot)
+            slots.sort(key=lambda s: s.start_min)
+            self._slots[slot_id] = slot
+            self._seating[slot_id] = Seating()
+            return [SlotAdded(self._clock(), slot_id, doctor_id, slot.start, slot.end, capacity)]
+
+    # -------------------------------------------------------------- operations
+
+    def book(self, slot_id: str, patient: str, source: Source | str) -> list[Event]:
+        """A new token joins the slot: booked, booked by preempting the weakest, or waitlisted."""
+        patient = _text(patient, "patient name")
+        source = Source.parse(source)
+        with self._lock:
+            slot = self._slot(slot_id)
+            now = self._clock()
+            self._arrivals += 1
+            arrival = self._arrivals
+            token = Token(
+                f"T{arrival:05d}",
+                self._next_number(slot.doctor_id),
+                patient,
+                source,
+                self.priorities[source],
+                arrival,
+                slot_id,
+                Status.WAITING,
+                now,
+            )
+            self._tokens[token.id] = token
+            events: list[Event] = []
+            self._place(slot, token, now, events)
+            return events
+
+    def cancel(self, token_id: str) -> list[Event]:
+        return self._leave(token_id, Status.CANCELLED)
+
+    def no_show(self, token_id: str) -> list[Event]:
+        return self._leave(token_id, Status.NO_SHOW)
+
+    def serve(self, token_id: str) -> list[Event]:
+        """The patient has been seen: the token keeps its seat and can no longer be preempted."""
+        with self._lock:
+            token = self._live_token(token_id, "serve")
+            if token.status is Status.WAITING:
+                raise Conflict(f"{token.number} is on the waitlist; only a booked token can be served")
+            seating = self._seating[token.slot_id]
+            seating.remove(token)
+            token.status = Status.SERVED
+            seating.served.append(token)
+            return [Served(self._clock(), token.id, token.slot_id)]
+
+    def bump(self, token_id: str, *, up: bool = True, to: Source | str | None = None) -> list[Event]:
+        """Raise (or lower) a live token's priority one class, or to ``to``'s priority."""
+        target = None if to is None else self.priorities[Source.parse(to)]
+        with self._lock:
+            token = self._live_token(token_id, "bump")
+            old = token.priority
+            if target is None:
+                target = self._next_level(old, up)
+                if target is None:
+                    end = "highest" if up else "lowest"
+                    raise Conflict(f"{token.number} is already at the {end} priority ({old})")
+            elif target == old:
+                raise Conflict(f"{token.number} already has priority {old}")
+            now = self._clock()
+            seating = self._seating[token.slot_id]
+            seating.remove(token)
+            token.priority = target
+            if token.status is Status.BOOKED:
+                seating.seat(token)
+            else:
+                seating.wait(token)
+            events: list[Event] = [Bumped(now, token.id, token.slot_id, old, target)]
+            self._swap_if_outranked(seating, token.slot_id, now, events)
+            return events
+
+    def move(self, token_id: str, slot_id: str) -> list[Event]:
+        """The patient leaves their slot (a freed seat promotes there) and joins ``slot_id`` anew."""
+        with self._lock:
+            token = self._live_token(token_id, "move")
+            slot = self._slot(slot_id)
+            if slot_id == token.slot_id:
+                raise Conflict(f"{token.number} is already in slot {slot_id}")
+            now = self._clock()
+            origin = token.slot_id
+            events: list[Event] = [Moved(now, token.id, origin, slot_id)]
+            was_booked = token.status is Status.BOOKED
+            self._seating[origin].remove(token)
+            if was_booked:
+                self._fill(self._slots[origin], now, events, seat_of=token.id)
+            if self._slots[origin].doctor_id != slot.doctor_id:
+                token.number = self._next_number(slot.doctor_id)
+            self._arrivals += 1
+            token.arrival = self._arrivals
+            token.arrived_at = now
+            token.slot_id = slot_id
+            self._place(slot, token, now, events)
+            return events
+
+    def set_capacity(self, slot_id: str, capacity: int) -> list[Event]:
+        """Elastic capacity: a cut preempts the weakest booked tokens, a rise promotes the best waiting."""
+        _check_capacity(capacity)
+        with self._lock:
+            slot = self._slot(slot_id)
+            old = slot.capacity
+            if capacity == old:
+                return []
+            now = self._clock()
+            slot.capacity = capacity
+            events: list[Event] = [CapacityChanged(now, slot_id, old, capacity)]
+            seating = self._seating[slot_id]
+            while seating.free_seats(capacity) < 0 and seating.booked_count:
+                weakest = seating.weakest()
+                assert weakest is not None
+                self._preempt(seating, weakest, None, f"capacity cut to {capacity}", now, events)
+            self._fill(slot, now, events, seat_of=None)
+            return events
+
+    def delay(self, doctor_id: str, minutes: int) -> list[Event]:
+        """The doctor runs ``minutes`` later (or earlier, if negative) for every slot not yet over."""
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes == 0:
+            raise Invalid(f"delay must be a non-zero number of minutes, not {minutes!r}")
+        with self._lock:
+            slots = self._slots_of(doctor_id)
+            now = self._clock()
+            now_min = now.hour * 60 + now.minute
+            remaining = [s for s in slots if s.end_min + s.delay > now_min]
+            if not remaining:
+                raise Conflict(f"{self._doctors[doctor_id].name} has no slots left today")
+            for slot in remaining:
+                if slot.delay + minutes < 0:
+                    raise Invalid(f"slot {slot.id} would start before its scheduled time")
+            for slot in remaining:
+                slot.delay += minutes
+            return [Delayed(now, doctor_id, minutes, tuple(s.id for s in remaining))]
+
+    # ------------------------------------------------------------------ replay
+
+    def apply(self, event: Event) -> None:
+        """Replay one recorded event as a fact, without asking the rules again.
+
+        Restoring a day this way reads the same even after the rules change, and lets one desk
+        catch up with events another desk decided.
+        """
+        with self._lock:
+            self._apply(event)
+
+    def apply_all(self, events: Iterable[Event]) -> None:
+        with self._lock:
+            for event in events:
+                self._apply(event)
+
+    def _apply(self, event: Event) -> None:
+        match event:
+            case DoctorAdded(doctor_id=doctor_id, name=name, specialty=specialty):
+                self._doctors[doctor_id] = Doctor(doctor_id, name, specialty)
+                self._doctor_slots[doctor_id] = []
+                self._numbers[doctor_id] = 0
+            case SlotAdded(slot_id=slot_id, doctor_id=doctor_id):
+                slot = Slot(
+                    slot_id, doctor_id, parse_hhmm(event.start), parse_hhmm(event.end), event.capacity
+                )
+                self._doctor_slots[doctor_id].append(slot)
+                self._doctor_slots[doctor_id].sort(key=lambda s: s.start_min)
+                self._slots[slot_id] = slot
+                self._seating[slot_id] = Seating()
+            case Booked() | Waitlisted():
+                token = self._tokens.get(event.token_id)
+                if token is None:
+                    token = Token(
+                        event.token_id,
+                        event.number,
+                        event.patient,
+                        event.source,
+                        event.priority,
+                        event.arrival,
+                        event.slot_id,
+                        Status.WAITING,
+                        event.at,
+                    )
+                    self._tokens[token.id] = token
+                else:
+                    token.number, token.arrival = event.number, event.arrival
+                    token.slot_id, token.arrived_at = event.slot_id, event.at
+                self._arrivals = max(self._arrivals, event.arrival)
+                doctor_id = self._slots[event.slot_id].doctor_id
+                count = int(event.number.rpartition("-")[2])
+                self._numbers[doctor_id] = max(self._numbers[doctor_id], count)
+                seating = self._seating[event.slot_id]
+                seating.seat(token) if isinstance(event, Booked) else seating.wait(token)
+            case Preempted(token_id=token_id, slot_id=slot_id):
+                seating = self._seating[slot_id]
+                token = self._tokens[token_id]
+                seating.remove(token)
+                token.preemptions += 1
+                seating.preemptions += 1
+                seating.wait(token)
+            case Promoted(token_id=token_id, slot_id=slot_id):
+                seating = self._seating[slot_id]
+                token = self._tokens[token_id]
+                seating.remove(token)
+                seating.seat(token)
+                seating.promotions += 1
+            case Cancelled(token_id=token_id, slot_id=slot_id) | NoShow(
+                token_id=token_id, slot_id=slot_id
+            ):
+                seating = self._seating[slot_id]
+                token = self._tokens[token_id]
+                seating.remove(token)
+                if isinstance(event, Cancelled):
+                    token.status = Status.CANCELLED
+                    seating.cancelled += 1
+                else:
+                    token.status = Status.NO_SHOW
+                    seating.no_shows += 1
+            case Served(token_id=token_id, slot_id=slot_id):
+                seating = self._seating[slot_id]
+                token = self._tokens[token_id]
+                seating.remove(token)
+                token.status = Status.SERVED
+                seating.served.append(token)
+            case Bumped(token_id=token_id, slot_id=slot_id, new_priority=new_priority):
+                seating = self._seating[slot_id]
+                token = self._tokens[token_id]
+                booked = token.status is Status.BOOKED
+                seating.remove(token)
+                token.priority = new_priority
+                seating.seat(token) if booked else seating.wait(token)
+            case Moved(token_id=token_id, from_slot=from_slot):
+                self._seating[from_slot].remove(self._tokens[token_id])
+            case CapacityChanged(slot_id=slot_id, new=new):
+                self._slots[slot_id].capacity = new
+            case Delayed(minutes=minutes, slot_ids=slot_ids):
+                for slot_id in slot_ids:
+                    self._slots[slot_id].delay += minutes
+            case _:
+                raise Invalid(f"cannot replay event {event!r}")
+
+    # ----------------------------------------------------------------- queries
+
+    def doctors(self) -> list[Doctor]:
+        with self._lock:
+            return list(self._doctors.values())
+
+    def doctor(self, doctor_id: str) -> Doctor:
+        with self._lock:
+            try:
+                return self._doctors[doctor_id]
+            except KeyError:
+                raise NotFound(f"unknown doctor {doctor_id!r}") from None
+
+    def slots(self, doctor_id: str | None = None) -> list[Slot]:
+        """One doctor's slots in time order, or every slot of the day."""
+        with self._lock:
+            if doctor_id is None:
+                return [replace(slot) for slot in self._slots.values()]
+            return [replace(slot) for slot in self._slots_of(doctor_id)]
+
+    def slot(self, slot_id: str) -> Slot:
+        with self._lock:
+            return replace(self._slot(slot_id))
+
+    def slot_view(self, slot_id: str) -> SlotView:
+        """The slot's booked list with estimated times, and its waitlist, both in rank order."""
+        with self._lock:
+            slot = self._slot(slot_id)
+            seating = self._seating[slot_id]
+            booked = seating.served + seating.booked_tokens()
+            length = slot.end_min - slot.start_min
+            per_seat = length / max(slot.capacity, len(booked), 1)
+            begin = slot.start_min + slot.delay
+            seats = tuple(
+                Seat(replace(token), i, format_hhmm(begin + round(i * per_seat)))
+                for i, token in enumerate(booked)
+            )
+            waiting = tuple(replace(token) for token in seating.waiting_tokens())
+            return SlotView(replace(slot), seats, waiting)
+
+    def token(self, token_id: str) -> Token:
+        """A copy of one token, found in O(1)."""
+        with self._lock:
+            return replace(self._token(token_id))
+
+    def tokens(self) -> list[Token]:
+        """Every token of the day, in arrival-id order."""
+        with self._lock:
+            return [replace(token) for token in self._tokens.values()]
+
+    def find_patients(self, text: str) -> list[Token]:
+        """Tokens whose patient name contains ``text``, ignoring case."""
+        needle = text.strip().casefold()
+        if not needle:
+            return []
+        with self._lock:
+            return [replace(t) for t in self._tokens.values() if needle in t.patient.casefold()]
+
+    def slot_stats(self, slot_id: str) -> Stats:
+        with self._lock:
+            slot = self._slot(slot_id)
+            s = self._seating[slot_id]
+            return Stats(
+                slot.capacity,
+                s.booked_count,
+                s.waiting_count,
+                len(s.served),
+                s.no_shows,
+                s.cancelled,
+                s.preemptions,
+                s.promotions,
+            )
+
+    def doctor_stats(self, doctor_id: str) -> Stats:
+        with self._lock:
+            return sum((self.slot_stats(s.id) for s in self._slots_of(doctor_id)), Stats())
+
+    def day_stats(self) -> Stats:
+        with self._lock:
+            return sum((self.slot_stats(slot_id) for slot_id in self._slots), Stats())
+
+    # --------------------------------------------------------------- internals
+
+    def _place(self, slot: Slot, token: Token, now: datetime, events: list[Event]) -> None:
+        """Seat a newly arrived token if a seat is free or it outranks the weakest; else it waits."""
+        seating = self._seating[slot.id]
+        if seating.free_seats(slot.capacity) <= 0:
+            weakest = seating.weakest()
+            if weakest is None or weakest.rank > token.rank:
+                seating.wait(token)
+                events.append(_placed(Waitlisted, now, token))
+                return
+            self._preempt(seating, weakest, token, _reason(token, weakest), now, events)
+        seating.seat(token)
+        events.append(_placed(Booked, now, token))
+
+    def _leave(self, token_id: str, status: Status) -> list[Event]:
+        with self._lock:
+            verb = "cancel" if status is Status.CANCELLED else "mark as no-show"
+            token = self._live_token(token_id, verb)
+            now = self._clock()
+            seating = self._seating[token.slot_id]
+            was = token.status
+            seating.remove(token)
+            token.status = status
+            if status is Status.CANCELLED:
+                seating.cancelled += 1
+                events: list[Event] = [Cancelled(now, token.id, token.slot_id, was)]
+            else:
+                seating.no_shows += 1
+                events = [NoShow(now, token.id, token.slot_id, was)]
+            if was is Status.BOOKED:
+                self._fill(self._slots[token.slot_id], now, events, seat_of=token.id)
+            return events
+
+    def _preempt(
+        self,
+        seating: Seating,
+        victim: Token,
+        by: Token | None,
+        reason: str,
+        now: datetime,
+        events: list[Event],
+    ) -> None:
+        seating.remove(victim)
+        victim.preemptions += 1
+        seating.preemptions += 1
+        seating.wait(victim)
+        events.append(Preempted(now, victim.id, victim.slot_id, by and by.id, reason))
+
+    def _fill(self, slot: Slot, now: datetime, events: list[Event], seat_of: str | None) -> None:
+        """Promote the best waiting tokens into free seats, best first (FIFO among equals)."""
+        seating = self._seating[slot.id]
+        while seating.waiting_count and seating.free_seats(slot.capacity) > 0:
+            best = seating.best_waiting()
+            assert best is not None
+            seating.remove(best)
+            seating.seat(best)
+            seating.promotions += 1
+            events.append(Promoted(now, best.id, slot.id, seat_of))
+            seat_of = None
+
+    def _swap_if_outranked(
+        self, seating: Seating, slot_id: str, now: datetime, events: list[Event]
+    ) -> None:
+        """After a priority change, the best waiting token takes the weakest seat if it outranks it."""
+        best, weakest = seating.best_waiting(), seating.weakest()
+        if best is None or weakest is None or best.rank < weakest.rank:
+            return
+        self._preempt(seating, weakest, best, _reason(best, weakest), now, events)
+        seating.remove(best)
+        seating.seat(best)
+        seating.promotions += 1
+        events.append(Promoted(now, best.id, slot_id, weakest.id))
+
+    def _next_level(self, priority: int, up: bool) -> int | None:
+        if up:
+            return next((p for p in self._levels if p > priority), None)
+        return next((p for p in reversed(self._levels) if p < priority), None)
+
+    def _next_number(self, doctor_id: str) -> str:
+        self._numbers[doctor_id] += 1
+        return f"{self._doctors[doctor_id].code}-{self._numbers[doctor_id]:03d}"
+
+    def _slot(self, slot_id: str) -> Slot:
+        try:
+            return self._slots[slot_id]
+        except (KeyError, TypeError):
+            raise NotFound(f"unknown slot {slot_id!r}") from None
+
+    def _slots_of(self, doctor_id: str) -> list[Slot]:
+        try:
+            return self._doctor_slots[doctor_id]
+        except (KeyError, TypeError):
+            raise NotFound(f"unknown doctor {doctor_id!r}") from None
+
+    def _token(self, token_id: str) -> Token:
+        try:
+            return self._tokens[token_id]
+        except (KeyError, TypeError):
+            raise NotFound(f"unknown token {token_id!r}") from None
+
+    def _live_token(self, token_id: str, verb: str) -> Token:
+        token = self._token(token_id)
+        if not token.status.is_live:
+            raise Conflict(f"cannot {verb} {token.number}: it is {token.status.value.lower()}")
+        return token
+
+
+def _placed(kind: type[Booked] | type[Waitlisted], now: datetime, token: Token) -> Event:
+    return kind(
+        now,
+        token.id,
+        token.slot_id,
+        token.number,
+        token.patient,
+        token.source,
+        token.priority,
+        token.arrival,
+    )
+
+
+def _reason(winner: Token, loser: Token) -> str:
+    """Why ``winner`` outranks ``loser``, in the words the activity log shows."""
+    if winner.priority > loser.priority:
+        return f"{winner.source} {winner.priority} > {loser.source} {loser.priority}"
+    return f"{winner.source} {winner.priority} = {loser.source} {loser.priority}, arrived earlier"
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid(f"{what} must not be empty")
+    return value.strip()
+
+
+def _identifier(value: object, what: str) -> str:
+    text = _text(value, what)
+    if not all(c.isalnum() or c in "-_." for c in text):
+        raise Invalid(f"{what} {text!r} may hold only letters, digits, '-', '_' and '.'")
+    return text
+
+
+def _check_capacity(capacity: object) -> None:
+    if not isinstance(capacity, int) or isinstance(capacity, bool) or capacity < 0:
+        raise Invalid(f"capacity must be a whole number >= 0, not {capacity!r}")
+

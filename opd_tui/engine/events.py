@@ -1,0 +1,164 @@
+"""What the engine reports: one immutable record per change, in the order the changes happened.
+
+Events are complete facts (who, where, which numbers), so the dashboard can highlight from them and
+the journal can rebuild a day from them without asking the rules again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from .model import Source, Status
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    kind: ClassVar[str] = "event"
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DoctorAdded(Event):
+    kind: ClassVar[str] = "doctor-added"
+    doctor_id: str
+    name: str
+    specialty: str
+
+
+@dataclass(frozen=True, slots=True)
+class SlotAdded(Event):
+    kind: ClassVar[str] = "slot-added"
+    slot_id: str
+    doctor_id: str
+    start: str
+    end: str
+    capacity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Placed(Event):
+    """A token takes a place in a slot: as a new booking, or after a move."""
+
+    token_id: str
+    slot_id: str
+    number: str
+    patient: str
+    source: Source
+    priority: int
+    arrival: int
+
+
+@dataclass(frozen=True, slots=True)
+class Booked(Placed):
+    kind: ClassVar[str] = "booked"
+
+
+@dataclass(frozen=True, slots=True)
+class Waitlisted(Placed):
+    kind: ClassVar[str] = "waitlisted"
+
+
+@dataclass(frozen=True, slots=True)
+class Preempted(Event):
+    """A booked token lost its seat to ``by`` (a token id), or to a capacity cut when ``by`` is None."""
+
+    kind: ClassVar[str] = "preempted"
+    token_id: str
+    slot_id: str
+    by: str | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Promoted(Event):
+    """A waiting token got a seat: ``seat_of`` is whose seat it took, None for a new seat."""
+
+    kind: ClassVar[str] = "promoted"
+    token_id: str
+    slot_id: str
+    seat_of: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Left(Event):
+    """A live token left its slot; ``was`` is the status it left from."""
+
+    token_id: str
+    slot_id: str
+    was: Status
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled(Left):
+    kind: ClassVar[str] = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class NoShow(Left):
+    kind: ClassVar[str] = "no-show"
+
+
+@dataclass(frozen=True, slots=True)
+class Served(Event):
+    kind: ClassVar[str] = "served"
+    token_id: str
+    slot_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bumped(Event):
+    kind: ClassVar[str] = "bumped"
+    token_id: str
+    slot_id: str
+    old_priority: int
+    new_priority: int
+
+
+@dataclass(frozen=True, slots=True)
+class Moved(Event):
+    """A token left ``from_slot`` for ``to_slot``; a ``Booked`` or ``Waitlisted`` there follows."""
+
+    kind: ClassVar[str] = "moved"
+    token_id: str
+    from_slot: str
+    to_slot: str
+
+
+@dataclass(frozen=True, slots=True)
+class CapacityChanged(Event):
+    kind: ClassVar[str] = "capacity-changed"
+    slot_id: str
+    old: int
+    new: int
+
+
+@dataclass(frozen=True, slots=True)
+class Delayed(Event):
+    """A doctor runs late by ``minutes`` more; ``slot_ids`` are the slots not yet over."""
+
+    kind: ClassVar[str] = "delayed"
+    doctor_id: str
+    minutes: int
+    slot_ids: tuple[str, ...]
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.kind: cls
+    for cls in (
+        DoctorAdded,
+        SlotAdded,
+        Booked,
+        Waitlisted,
+        Preempted,
+        Promoted,
+        Cancelled,
+        NoShow,
+        Served,
+        Bumped,
+        Moved,
+        CapacityChanged,
+        Delayed,
+    )
+}

@@ -1,0 +1,166 @@
+"""Plain data for the clinic day: doctors, slots, tokens and the sources that rank them."""
+
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from .errors import Invalid
+
+
+class Source(StrEnum):
+    """Where a token came from; the default priorities rank them."""
+
+    EMERGENCY = "emergency"
+    PAID = "paid"
+    FOLLOW_UP = "follow-up"
+    ONLINE = "online"
+    WALK_IN = "walk-in"
+
+    @classmethod
+    def parse(cls, value: str | Source) -> Source:
+        try:
+            return cls(value.strip().lower().replace("_", "-") if isinstance(value, str) else value)
+        except ValueError:
+            names = ", ".join(s.value for s in cls)
+            raise Invalid(f"unknown source {value!r} (expected one of: {names})") from None
+
+
+DEFAULT_PRIORITIES: dict[Source, int] = {
+    Source.EMERGENCY: 5,
+    Source.PAID: 4,
+    Source.FOLLOW_UP: 3,
+    Source.ONLINE: 2,
+    Source.WALK_IN: 1,
+}
+
+
+class Status(StrEnum):
+    BOOKED = "BOOKED"
+    WAITING = "WAITING"
+    SERVED = "SERVED"
+    CANCELLED = "CANCELLED"
+    NO_SHOW = "NO_SHOW"
+
+    @property
+    def is_live(self) -> bool:
+        """Live tokens still compete for a seat; served and closed ones do not."""
+        return self is Status.BOOKED or self is Status.WAITING
+
+
+@dataclass(frozen=True, slots=True)
+class Doctor:
+    id: str
+    name: str
+    specialty: str
+
+    @property
+    def code(self) -> str:
+        """The prefix of the numbers staff call out, e.g. ``RAO`` in ``RAO-014``."""
+        return self.id.upper()
+
+
+def parse_hhmm(text: str) -> int:
+    """``"09:30"`` → minutes since midnight; anything else is ``Invalid``."""
+    hours, sep, minutes = str(text).strip().partition(":")
+    if sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2:
+        h, m = int(hours), int(minutes)
+        if h < 24 and m < 60:
+            return h * 60 + m
+    raise Invalid(f"time {text!r} is not HH:MM")
+
+
+def format_hhmm(minutes: int) -> str:
+    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+
+
+@dataclass(slots=True)
+class Slot:
+    """A doctor's fixed time window with a number of seats; ``delay`` shifts its estimates."""
+
+    id: str
+    doctor_id: str
+    start_min: int
+    end_min: int
+    capacity: int
+    delay: int = 0
+
+    @property
+    def start(self) -> str:
+        return format_hhmm(self.start_min)
+
+    @property
+    def end(self) -> str:
+        return format_hhmm(self.end_min)
+
+    @property
+    def label(self) -> str:
+        return f"{self.start}–{self.end}"
+
+
+@dataclass(slots=True)
+class Token:
+    """One patient's place in the day. Queries hand out copies, so callers cannot bend the state."""
+
+    id: str
+    number: str
+    patient: str
+    source: Source
+    priority: int
+    arrival: int
+    slot_id: str
+    status: Status
+    arrived_at: datetime
+    preemptions: int = 0
+    # The token's live heap entry in its slot's seating; queries copy tokens without it.
+    _entry: tuple[int, Token] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def rank(self) -> int:
+        """Higher ranks first: priority, then earlier arrival. Arrivals are unique, so ranks are."""
+        return (self.priority << 40) - self.arrival
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """A booked token with its place in the slot's order and its estimated consultation time."""
+
+    token: Token
+    position: int
+    estimate: str
+
+
+@dataclass(frozen=True, slots=True)
+class SlotView:
+    """A slot's booked list (served first, then live in rank order) and its waitlist in rank order."""
+
+    slot: Slot
+    booked: tuple[Seat, ...]
+    waiting: tuple[Token, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Counts for a slot or a doctor; utilisation is occupied seats (booked + served) ÷ capacity."""
+
+    capacity: int = 0
+    booked: int = 0
+    waiting: int = 0
+    served: int = 0
+    no_shows: int = 0
+    cancelled: int = 0
+    preemptions: int = 0
+    promotions: int = 0
+
+    @property
+    def occupied(self) -> int:
+        return self.booked + self.served
+
+    @property
+    def utilisation(self) -> float:
+        return self.occupied / self.capacity if self.capacity else 0.0
+
+    def __add__(self, other: Stats) -> Stats:
+        return Stats(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+

@@ -1,0 +1,111 @@
+"""Who sits and who waits in one slot, kept in two heaps so each step costs O(log n).
+
+Booked tokens sit in a min-heap on rank (the weakest on top); waiting ones in a min-heap on
+negated rank (the best on top). A token leaves a heap lazily: its entry stays until it surfaces,
+and counts as stale until then. A token's entry is live only while ``token._entry`` is that entry,
+so re-adding a token (after a bump, say) never resurrects an old entry.
+"""
+
+from __future__ import annotations
+
+from heapq import heapify, heappop, heappush
+
+from .model import Status, Token
+
+_COMPACT_AT = 64
+
+
+class Seating:
+    __slots__ = (
+        "_booked",
+        "_waiting",
+        "booked_count",
+        "waiting_count",
+        "served",
+        "no_shows",
+        "cancelled",
+        "preemptions",
+        "promotions",
+    )
+
+    def __init__(self) -> None:
+        self._booked: list[tuple[int, Token]] = []
+        self._waiting: list[tuple[int, Token]] = []
+        self.booked_count = 0
+        self.waiting_count = 0
+        self.served: list[Token] = []
+        self.no_shows = 0
+        self.cancelled = 0
+        self.preemptions = 0
+        self.promotions = 0
+
+    def seat(self, token: Token) -> None:
+        entry = (token.rank, token)
+        token._entry = entry
+        token.status = Status.BOOKED
+        heappush(self._booked, entry)
+        self.booked_count += 1
+
+    def wait(self, token: Token) -> None:
+        entry = (-token.rank, token)
+        token._entry = entry
+        token.status = Status.WAITING
+        heappush(self._waiting, entry)
+        self.waiting_count += 1
+
+    def remove(self, token: Token) -> None:
+        """Take a live token out of whichever heap holds it; its entry goes stale."""
+        token._entry = None
+        if token.status is Status.BOOKED:
+            self.booked_count -= 1
+            if len(self._booked) > _COMPACT_AT and len(self._booked) > 2 * self.booked_count:
+                self._booked = _compacted(self._booked)
+        else:
+            self.waiting_count -= 1
+            if len(self._waiting) > _COMPACT_AT and len(self._waiting) > 2 * self.waiting_count:
+                self._waiting = _compacted(self._waiting)
+
+    def weakest(self) -> Token | None:
+        """The booked token a stronger arrival would preempt: lowest priority, latest arrival."""
+        heap = self._booked
+        while heap:
+            entry = heap[0]
+            if entry[1]._entry is entry:
+                return entry[1]
+            heappop(heap)
+        return None
+
+    def best_waiting(self) -> Token | None:
+        """The waiting token a freed seat goes to: highest priority, earliest arrival."""
+        heap = self._waiting
+        while heap:
+            entry = heap[0]
+            if entry[1]._entry is entry:
+                return entry[1]
+            heappop(heap)
+        return None
+
+    def free_seats(self, capacity: int) -> int:
+        return capacity - len(self.served) - self.booked_count
+
+    def booked_tokens(self) -> list[Token]:
+        """Live booked tokens, best first."""
+        live = [entry[1] for entry in self._booked if entry[1]._entry is entry]
+        live.sort(key=_rank, reverse=True)
+        return live
+
+    def waiting_tokens(self) -> list[Token]:
+        """The waitlist, best first."""
+        live = [entry[1] for entry in self._waiting if entry[1]._entry is entry]
+        live.sort(key=_rank, reverse=True)
+        return live
+
+
+def _rank(token: Token) -> int:
+    return token.rank
+
+
+def _compacted(heap: list[tuple[int, Token]]) -> list[tuple[int, Token]]:
+    live = [entry for entry in heap if entry[1]._entry is entry]
+    heapify(live)
+    return live
