@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from .engine import Engine, Event
+from .engine.events import Placed
 
 CLINIC_NAME = "City General OPD"
 
@@ -86,14 +87,16 @@ def play_morning(engine: Engine, advance: Callable[[float], None]) -> list[Event
     """A morning of bookings up to 10:20: full slots, waitlists, preemptions, served patients."""
     rng = random.Random(2026)
     sources = [source for source, weight in SOURCE_MIX for _ in range(weight)]
-    names = iter(f"{first} {last}" for first, last in zip(FIRST_NAMES * 3, SURNAMES * 3))
+    names = iter(
+        f"{first} {last}" for first, last in zip(FIRST_NAMES * 3, SURNAMES * 3, strict=False)
+    )
     events: list[Event] = []
 
     def book(slot_id: str, source: str | None = None) -> str:
         advance(rng.uniform(0.5, 3.0))
         result = engine.book(slot_id, next(names), source or rng.choice(sources))
         events.extend(result)
-        return next(e.token_id for e in result if e.kind in ("booked", "waitlisted"))
+        return next(e.token_id for e in result if isinstance(e, Placed))
 
     for doctor_id, _, _ in DOCTORS:
         for start, _ in SLOT_TIMES[:3]:

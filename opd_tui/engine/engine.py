@@ -17,8 +17,8 @@ from .errors import Conflict, Invalid, NotFound
 from .events import (
     Booked,
     Bumped,
-    CapacityChanged,
     Cancelled,
+    CapacityChanged,
     Delayed,
     DoctorAdded,
     Event,
@@ -146,14 +146,18 @@ class Engine:
         with self._lock:
             token = self._live_token(token_id, "serve")
             if token.status is Status.WAITING:
-                raise Conflict(f"{token.number} is on the waitlist; only a booked token can be served")
+                raise Conflict(
+                    f"{token.number} is on the waitlist; only a booked token can be served"
+                )
             seating = self._seating[token.slot_id]
             seating.remove(token)
             token.status = Status.SERVED
             seating.served.append(token)
             return [Served(self._clock(), token.id, token.slot_id)]
 
-    def bump(self, token_id: str, *, up: bool = True, to: Source | str | None = None) -> list[Event]:
+    def bump(
+        self, token_id: str, *, up: bool = True, to: Source | str | None = None
+    ) -> list[Event]:
         """Raise (or lower) a live token's priority one class, or to ``to``'s priority."""
         target = None if to is None else self.priorities[Source.parse(to)]
         with self._lock:
@@ -262,7 +266,11 @@ class Engine:
                 self._numbers[doctor_id] = 0
             case SlotAdded(slot_id=slot_id, doctor_id=doctor_id):
                 slot = Slot(
-                    slot_id, doctor_id, parse_hhmm(event.start), parse_hhmm(event.end), event.capacity
+                    slot_id,
+                    doctor_id,
+                    parse_hhmm(event.start),
+                    parse_hhmm(event.end),
+                    event.capacity,
                 )
                 self._doctor_slots[doctor_id].append(slot)
                 self._doctor_slots[doctor_id].sort(key=lambda s: s.start_min)
@@ -305,8 +313,9 @@ class Engine:
                 seating.remove(token)
                 seating.seat(token)
                 seating.promotions += 1
-            case Cancelled(token_id=token_id, slot_id=slot_id) | NoShow(
-                token_id=token_id, slot_id=slot_id
+            case (
+                Cancelled(token_id=token_id, slot_id=slot_id)
+                | NoShow(token_id=token_id, slot_id=slot_id)
             ):
                 seating = self._seating[slot_id]
                 token = self._tokens[token_id]
@@ -468,7 +477,7 @@ class Engine:
         victim.preemptions += 1
         seating.preemptions += 1
         seating.wait(victim)
-        events.append(Preempted(now, victim.id, victim.slot_id, by and by.id, reason))
+        events.append(Preempted(now, victim.id, victim.slot_id, by.id if by else None, reason))
 
     def _fill(self, slot: Slot, now: datetime, events: list[Event], seat_of: str | None) -> None:
         """Promote the best waiting tokens into free seats, best first (FIFO among equals)."""
@@ -565,4 +574,3 @@ def _identifier(value: object, what: str) -> str:
 def _check_capacity(capacity: object) -> None:
     if not isinstance(capacity, int) or isinstance(capacity, bool) or capacity < 0:
         raise Invalid(f"capacity must be a whole number >= 0, not {capacity!r}")
-

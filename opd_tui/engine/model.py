@@ -163,4 +163,3 @@ class Stats:
 
     def __add__(self, other: Stats) -> Stats:
         return Stats(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
-

@@ -1,0 +1,64 @@
+"""A desk: how the dashboard acts on a clinic day without knowing where the day is kept.
+
+The dashboard reads state from ``desk.engine`` and changes it only through ``desk.act``, which
+names an engine operation and its arguments. An in-memory desk calls the engine directly; a
+journal-backed desk also records the action and its events durably, and ``poll`` brings in what
+other desks recorded meanwhile.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from .engine import Engine, Event, OpdError
+
+ACTIONS = frozenset(
+    {
+        "book",
+        "cancel",
+        "no_show",
+        "serve",
+        "bump",
+        "move",
+        "set_capacity",
+        "delay",
+        "add_doctor",
+        "add_slot",
+    }
+)
+
+
+class ReadOnly(OpdError):
+    """The day is open for reading only (a past day, or a view of history)."""
+
+
+class Desk(Protocol):
+    engine: Engine
+    read_only: bool
+
+    def act(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
+        """Run one engine operation; its events, once recorded, are returned."""
+        ...
+
+    def poll(self) -> list[Event]:
+        """Events other desks recorded since the last look, already applied to ``engine``."""
+        ...
+
+
+class MemoryDesk:
+    """A throwaway desk: the engine alone, nothing written anywhere."""
+
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+        self.engine = engine
+        self.read_only = read_only
+
+    def act(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
+        if self.read_only:
+            raise ReadOnly("this day is read-only")
+        if action not in ACTIONS:
+            raise OpdError(f"unknown action {action!r}")
+        events: list[Event] = getattr(self.engine, action)(*args, **kwargs)
+        return events
+
+    def poll(self) -> list[Event]:
+        return []
