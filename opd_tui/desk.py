@@ -8,6 +8,7 @@ other desks recorded meanwhile.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Protocol
 
 from .engine import Engine, Event, OpdError
@@ -34,7 +35,10 @@ class ReadOnly(OpdError):
 
 class Desk(Protocol):
     engine: Engine
+    clinic_name: str
+    day: date
     read_only: bool
+    location: str  # where the day is kept, as shown to the user ("memory only" for none)
 
     def act(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
         """Run one engine operation; its events, once recorded, are returned."""
@@ -48,8 +52,14 @@ class Desk(Protocol):
 class MemoryDesk:
     """A throwaway desk: the engine alone, nothing written anywhere."""
 
-    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+    location = "memory only (nothing is saved)"
+
+    def __init__(
+        self, engine: Engine, clinic_name: str, day: date, *, read_only: bool = False
+    ) -> None:
         self.engine = engine
+        self.clinic_name = clinic_name
+        self.day = day
         self.read_only = read_only
 
     def act(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
