@@ -23,10 +23,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     parser.parse_args(argv)
     try:
-        from .demo import demo_engine
+        from .demo import CLINIC_NAME, demo_day
+        from .desk import MemoryDesk
         from .ui.app import OpdApp
 
-        OpdApp(demo_engine()).run()
+        engine, history = demo_day()
+        OpdApp(MemoryDesk(engine, CLINIC_NAME, engine.now().date()), history=history).run()
     except OpdError as error:
         print(f"opd-tui: {error}", file=sys.stderr)
         return 2

@@ -129,11 +129,17 @@ def play_morning(engine: Engine, advance: Callable[[float], None]) -> list[Event
     return events
 
 
-def demo_engine(day: date | None = None) -> Engine:
-    """An engine holding the demo clinic at mid-morning; its clock then runs in real time."""
+def demo_day(day: date | None = None) -> tuple[Engine, list[Event]]:
+    """The demo clinic at mid-morning and the events that got it there; its clock then runs
+    in real time."""
     clock = DemoClock(day or date.today())
     engine = Engine(clock=clock)
-    set_up(engine)
-    play_morning(engine, clock.advance)
+    events = set_up(engine)
+    events += play_morning(engine, clock.advance)
     clock.go_live()
-    return engine
+    return engine, events
+
+
+def demo_engine(day: date | None = None) -> Engine:
+    """An engine holding the demo clinic at mid-morning; its clock then runs in real time."""
+    return demo_day(day)[0]

@@ -73,6 +73,10 @@ class Engine:
         self._numbers: dict[str, int] = {}
         self._arrivals = 0
 
+    def now(self) -> datetime:
+        """The engine's clock: the time its events are stamped with."""
+        return self._clock()
+
     # ------------------------------------------------------------------ set-up
 
     def add_doctor(self, doctor_id: str, name: str, specialty: str) -> list[Event]:

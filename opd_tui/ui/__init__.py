@@ -1,0 +1,1 @@
+"""The Textual dashboard: it renders engine state and turns keys into desk actions."""

@@ -1,0 +1,131 @@
+"""The activity log: every engine event as one line, newest first, with its time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from ..engine import (
+    Booked,
+    Bumped,
+    Cancelled,
+    CapacityChanged,
+    Delayed,
+    DoctorAdded,
+    Engine,
+    Event,
+    Moved,
+    NoShow,
+    OpdError,
+    Preempted,
+    Promoted,
+    Served,
+    SlotAdded,
+    Waitlisted,
+)
+from . import palette
+from .cells import plain
+
+MAX_LINES = 500
+
+
+def slot_name(engine: Engine, slot_id: str) -> str:
+    """``Dr Asha Rao 10:00``: how people name a slot."""
+    try:
+        slot = engine.slot(slot_id)
+        return f"{engine.doctor(slot.doctor_id).name} {slot.start}"
+    except OpdError:
+        return slot_id
+
+
+def who(engine: Engine, token_id: str | None) -> str:
+    if token_id is None:
+        return "a new seat"
+    try:
+        token = engine.token(token_id)
+    except OpdError:
+        return token_id
+    return f"{token.number} {token.patient}"
+
+
+def describe(event: Event, engine: Engine) -> Text:
+    """One event in the words of the activity log."""
+    match event:
+        case Preempted(token_id=token_id, by=by, reason=reason):
+            cause = f"by {who(engine, by)} ({reason})" if by else f"({reason})"
+            line = (
+                f"▼ {who(engine, token_id)} preempted {cause} · {slot_name(engine, event.slot_id)}"
+            )
+            return plain(line, palette.FLASH)
+        case Promoted(token_id=token_id, seat_of=seat_of):
+            seat = f"{who(engine, seat_of)}'s seat" if seat_of else "a new seat"
+            where = slot_name(engine, event.slot_id)
+            return plain(
+                f"▲ {who(engine, token_id)} promoted into {seat} · {where}", palette.SERVED_BAR
+            )
+        case Booked() | Waitlisted():
+            verb = "booked" if isinstance(event, Booked) else "waitlisted (slot full)"
+            text = Text(f"{event.number} {event.patient} {verb} · ", no_wrap=True)
+            text.append(f"{event.source} {event.priority}", palette.SOURCE_STYLES[event.source])
+            text.append(f" · {slot_name(engine, event.slot_id)}")
+            return text
+        case Cancelled(token_id=token_id):
+            return plain(
+                f"✗ {who(engine, token_id)} cancelled · {slot_name(engine, event.slot_id)}"
+            )
+        case NoShow(token_id=token_id):
+            return plain(
+                f"∅ {who(engine, token_id)} did not show · {slot_name(engine, event.slot_id)}"
+            )
+        case Served(token_id=token_id):
+            return plain(f"✓ {who(engine, token_id)} served · {slot_name(engine, event.slot_id)}")
+        case Bumped(token_id=token_id, old_priority=old, new_priority=new):
+            arrow = "↑" if new > old else "↓"
+            return plain(f"{arrow} {who(engine, token_id)} priority {old} → {new}")
+        case Moved(token_id=token_id, from_slot=origin, to_slot=target):
+            where = f"{slot_name(engine, origin)} → {slot_name(engine, target)}"
+            return plain(f"⇢ {who(engine, token_id)} moved {where}")
+        case CapacityChanged(slot_id=slot_id, old=old, new=new):
+            return plain(f"{slot_name(engine, slot_id)} capacity {old} → {new}")
+        case Delayed(doctor_id=doctor_id, minutes=minutes, slot_ids=slot_ids):
+            name = engine.doctor(doctor_id).name
+            late = f"{minutes} min later" if minutes > 0 else f"{-minutes} min earlier"
+            return plain(f"⏱ {name} running {late} ({len(slot_ids)} slots)", palette.WAITING)
+        case DoctorAdded(name=name, specialty=specialty):
+            return plain(f"{name} ({specialty}) joined the clinic")
+        case SlotAdded(slot_id=slot_id, start=start, end=end, capacity=capacity):
+            return plain(f"{slot_name(engine, slot_id)}: slot {start}–{end} for {capacity}")
+    return plain(event.kind)
+
+
+class ActivityLog(DataTable[Text]):
+    """Newest first; each row keyed by its sequence number so history can be picked later."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(cursor_type="row", id=id)
+        self._seq = 0
+        self._oldest = 1
+
+    def on_mount(self) -> None:
+        self.add_column("#", key="seq", width=5)
+        self.add_column("Time", key="time", width=8)
+        self.add_column("What happened", key="what")
+
+    def record(self, events: Iterable[Event], engine: Engine, tag: str = "") -> None:
+        rows = []
+        for event in events:
+            self._seq += 1
+            what = describe(event, engine)
+            if tag:
+                what = Text(f"{tag} ", no_wrap=True) + what
+            rows.append((str(self._seq), event.at.strftime("%H:%M:%S"), what))
+        if not rows:
+            return
+        for seq, time, what in rows:
+            self.add_row(plain(seq, palette.DIM), plain(time, palette.DIM), what, key=seq)
+        while self.row_count > MAX_LINES:
+            self.remove_row(str(self._oldest))
+            self._oldest += 1
+        self.sort("seq", key=lambda cell: -int(cell.plain))

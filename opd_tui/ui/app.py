@@ -1,0 +1,472 @@
+"""The coordinator's dashboard. It renders what the engine holds and turns keys into desk actions;
+it never decides who gets a seat.
+
+Data flows one way: key → desk action → events → marks, log and the affected rows only.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, DataTable, Footer
+
+from ..desk import Desk
+from ..engine import (
+    Delayed,
+    Event,
+    Moved,
+    OpdError,
+    Preempted,
+    Slot,
+    SlotAdded,
+    Status,
+    Token,
+)
+from . import cells
+from .activity import ActivityLog, slot_name, who
+from .header import ClinicHeader
+from .keys import KEYS, bindings
+from .marks import Alert, Marks
+from .overview import OverviewTable
+from .screens.booking import BookForm
+from .screens.confirm import Confirm
+from .screens.delay import DelayForm
+from .screens.find import FindPatient
+from .screens.help import HelpScreen
+from .screens.move import MovePicker
+from .tables import BookedTable, DoctorTable, Row, ScheduleTable, Table, WaitingTable
+
+POLL_SECONDS = 0.5
+
+
+def touched_slots(events: Iterable[Event]) -> set[str]:
+    """Every slot an event changed, so only their rows are redrawn."""
+    slots: set[str] = set()
+    for event in events:
+        if isinstance(event, Moved):
+            slots.update((event.from_slot, event.to_slot))
+        elif isinstance(event, Delayed):
+            slots.update(event.slot_ids)
+        elif slot_id := getattr(event, "slot_id", None):
+            slots.add(slot_id)
+    return slots
+
+
+class OpdApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "opd-tui"
+    BINDINGS = bindings()
+
+    def __init__(
+        self,
+        desk: Desk,
+        *,
+        history: Iterable[Event] = (),
+        highlight_seconds: float = 6.0,
+        monotonic: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.desk = desk
+        self.engine = desk.engine
+        self.marks = Marks(highlight_seconds)
+        self.monotonic = monotonic
+        self.wall_clock = wall_clock or desk.engine.now
+        self.history = list(history)
+        self.doctor_id: str | None = None
+        self.slot_id: str | None = None
+        self.last_alert: Alert | None = None
+        self.token_table_id = "booked"
+
+    # ----------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        yield ClinicHeader(self.desk, self.wall_clock, id="header")
+        with ContentSwitcher(initial="day", id="views"):
+            with Vertical(id="day"):
+                with Horizontal(id="top"):
+                    yield DoctorTable(id="doctors")
+                    yield ScheduleTable(id="schedule")
+                with Horizontal(id="detail"):
+                    yield BookedTable(id="booked")
+                    yield WaitingTable(id="waiting")
+            yield OverviewTable(id="overview")
+        yield ActivityLog(id="log")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#doctors").border_title = "Doctors"
+        self.query_one("#schedule").border_title = "Schedule"
+        self.query_one("#booked").border_title = "Booked"
+        self.query_one("#waiting").border_title = "Waitlist"
+        self.query_one("#overview").border_title = "Overview · every doctor × slot"
+        self.query_one("#log").border_title = "Activity"
+        doctors = self.engine.doctors()
+        self.refresh_doctors(d.id for d in doctors)
+        if doctors:
+            self.show_doctor(doctors[0].id)
+        self.query_one(ActivityLog).record(self.history, self.engine)
+        self.refresh_header()
+        self.set_interval(POLL_SECONDS, self.tick)
+        self.query_one("#doctors").focus()
+        self.on_resize()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 110, "narrow")
+        self.set_class(self.size.height < 30, "short")
+        self.set_class(self.size.width >= 150, "wide")
+
+    # --------------------------------------------------------------- rendering
+
+    def refresh_header(self) -> None:
+        self.query_one(ClinicHeader).totals = self.engine.day_stats()
+
+    def refresh_doctors(self, doctor_ids: Iterable[str]) -> None:
+        table = self.query_one(DoctorTable)
+        for doctor_id in doctor_ids:
+            doctor = self.engine.doctor(doctor_id)
+            stats = self.engine.doctor_stats(doctor_id)
+            row = [
+                cells.plain(doctor.name),
+                cells.plain(doctor.specialty),
+                cells.utilisation(stats),
+            ]
+            table.put_row(doctor_id, row)
+
+    def schedule_row(self, slot: Slot) -> Row:
+        stats = self.engine.slot_stats(slot.id)
+        flashing = self.marks.flashing(slot.id, self.monotonic())
+        return (
+            slot.id,
+            [
+                cells.slot_time(slot),
+                cells.occupancy(stats),
+                cells.seats(stats),
+                cells.served(stats),
+                cells.waiting(stats),
+                cells.slot_flags(stats, flashing),
+            ],
+        )
+
+    def show_doctor(self, doctor_id: str, slot_id: str | None = None) -> None:
+        """Make ``doctor_id`` the selected doctor and show their schedule."""
+        changed = doctor_id != self.doctor_id
+        self.doctor_id = doctor_id
+        slots = self.engine.slots(doctor_id)
+        schedule = self.query_one(ScheduleTable)
+        schedule.border_title = f"Schedule · {self.engine.doctor(doctor_id).name}"
+        schedule.sync_rows([self.schedule_row(slot) for slot in slots])
+        doctors = self.query_one(DoctorTable)
+        if doctors.cursor_key != doctor_id:
+            doctors.select_key(doctor_id)
+        target = slot_id or (self.current_slot(slots) if changed else None)
+        if target:
+            schedule.select_key(target)
+            self.show_slot(target)
+        elif changed:
+            self.show_slot(None)
+
+    def current_slot(self, slots: list[Slot]) -> str | None:
+        """The slot a coordinator most likely wants: the first one not over yet."""
+        now = self.wall_clock()
+        minute = now.hour * 60 + now.minute
+        live = [slot for slot in slots if slot.end_min + slot.delay > minute]
+        candidates = live or slots
+        return candidates[0].id if candidates else None
+
+    def show_slot(self, slot_id: str | None) -> None:
+        self.slot_id = slot_id
+        booked, waiting = self.query_one(BookedTable), self.query_one(WaitingTable)
+        if slot_id is None:
+            booked.sync_rows([])
+            waiting.sync_rows([])
+            return
+        now = self.monotonic()
+        view = self.engine.slot_view(slot_id)
+        booked.border_title = f"Booked · {slot_name(self.engine, slot_id)}"
+        booked.sync_rows(
+            [
+                (
+                    seat.token.id,
+                    self.token_cells(seat.token, seat.position + 1, now, seat.estimate),
+                )
+                for seat in view.booked
+            ],
+            order_column="pos",
+        )
+        waiting.border_title = f"Waitlist · {len(view.waiting)}"
+        waiting.sync_rows(
+            [(t.id, self.token_cells(t, i + 1, now)) for i, t in enumerate(view.waiting)],
+            order_column="pos",
+        )
+
+    def token_cells(
+        self, token: Token, position: int, now: float, estimate: str | None = None
+    ) -> list[Text]:
+        mark = self.marks.token(token.id, now)
+        row = [
+            cells.plain(position),
+            cells.plain(token.number),
+            cells.plain(token.patient),
+            cells.source(token.source),
+            cells.plain(token.priority),
+            cells.plain(token.arrived_at.strftime("%H:%M:%S")),
+        ]
+        if estimate is not None:
+            done = token.status is Status.SERVED
+            row.append(cells.plain(estimate, "dim" if done else ""))
+        row += [cells.status(token, mark), cells.preemptions(token.preemptions)]
+        return cells.marked(row, mark)
+
+    def refresh_slots(self, slot_ids: set[str]) -> None:
+        """Redraw only what ``slot_ids`` touch: doctor loads, schedule rows, the open slot."""
+        slots = [self.engine.slot(s) for s in slot_ids]
+        self.refresh_doctors({slot.doctor_id for slot in slots})
+        mine = [slot for slot in slots if slot.doctor_id == self.doctor_id]
+        if mine:
+            schedule = self.query_one(ScheduleTable)
+            for slot in sorted(mine, key=lambda s: s.start_min):
+                schedule.put_row(*self.schedule_row(slot))
+        if self.slot_id in slot_ids:
+            self.show_slot(self.slot_id)
+        overview = self.query_one(OverviewTable)
+        if overview.display:
+            overview.refresh_slots(self.engine, slot_ids, self.marks, self.monotonic())
+        self.refresh_header()
+
+    # ------------------------------------------------------------------ events
+
+    def after(self, events: list[Event], *, elsewhere: bool = False) -> None:
+        """Show what an action (ours, or another desk's) changed, and shout about preemptions."""
+        if not events:
+            return
+        alerts = self.marks.note(events, self.monotonic())
+        self.query_one(ActivityLog).record(events, self.engine, "⇄" if elsewhere else "")
+        if any(isinstance(e, SlotAdded) for e in events):
+            self.refresh_doctors(d.id for d in self.engine.doctors())
+        slots = touched_slots(events)
+        self.refresh_slots(slots)
+        if alerts:
+            self.last_alert = alerts[0]
+            self.toast(events, alerts)
+        elif elsewhere and self.slot_id in slots:
+            self.notify("Another desk changed this slot.", title="Updated", markup=False)
+
+    def toast(self, events: list[Event], alerts: list[Alert]) -> None:
+        lines = []
+        for event in events:
+            if isinstance(event, Preempted):
+                by = f" by {who(self.engine, event.by)}" if event.by else ""
+                lines.append(f"▼ {who(self.engine, event.token_id)} preempted{by} ({event.reason})")
+        promoted = sum(not a.preemption for a in alerts)
+        if promoted:
+            lines.append(f"▲ {promoted} promoted from the waitlist")
+        where = slot_name(self.engine, alerts[0].slot_id)
+        if alerts[0].slot_id != self.slot_id:
+            lines.append("Press j to jump there.")
+        title = f"Preemption · {where}" if any(a.preemption for a in alerts) else where
+        self.notify("\n".join(lines), title=title, severity="warning", timeout=8, markup=False)
+
+    def tick(self) -> None:
+        """Twice a second: bring in other desks' actions and let expired highlights fade."""
+        try:
+            events = self.desk.poll()
+        except OpdError as error:
+            self.notify(str(error), severity="error", markup=False)
+            events = []
+        if events:
+            self.after(events, elsewhere=True)
+        if self.marks:
+            token_ids, slot_ids = self.marks.expire(self.monotonic())
+            for token_id in token_ids:
+                slot_ids.add(self.engine.token(token_id).slot_id)
+            if slot_ids:
+                self.refresh_slots(slot_ids)
+
+    # ----------------------------------------------------------------- actions
+
+    def perform(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
+        """Run one desk action and show its effects; an ``OpdError`` goes back to the caller."""
+        events = self.desk.act(action, *args, **kwargs)
+        self.after(events)
+        return events
+
+    def attempt(self, action: str, *args: Any, **kwargs: Any) -> None:
+        """Like ``perform``, for keys: a refusal becomes a notification and changes nothing."""
+        try:
+            self.perform(action, *args, **kwargs)
+        except OpdError as error:
+            self.notify(str(error), title="Not done", severity="error", markup=False)
+
+    def selected_token(self) -> Token | None:
+        table = self.query_one(f"#{self.token_table_id}", Table)
+        key = table.cursor_key
+        if key is None:
+            other = "waiting" if self.token_table_id == "booked" else "booked"
+            key = self.query_one(f"#{other}", Table).cursor_key
+        if key is None:
+            self.notify("Select a token first.", severity="warning")
+            return None
+        return self.engine.token(key)
+
+    def action_book(self) -> None:
+        if self.doctor_id is None or self.slot_id is None:
+            self.notify("Select a slot first.", severity="warning")
+            return
+
+        def submit(slot_id: str, patient: str, source: str) -> list[Event]:
+            return self.perform("book", slot_id, patient, source)
+
+        def booked(events: list[Event] | None) -> None:
+            placed = next((e for e in events or [] if e.kind in ("booked", "waitlisted")), None)
+            if placed is not None:
+                self.jump_to_token(getattr(placed, "token_id"))  # noqa: B009
+
+        self.push_screen(BookForm(self.engine, self.doctor_id, self.slot_id, submit), booked)
+
+    def action_cancel(self) -> None:
+        token = self.selected_token()
+        if token is None:
+            return
+        question = Text(f"Cancel {token.number} {token.patient}? This cannot be undone here.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.attempt("cancel", token.id)
+
+        self.push_screen(Confirm("Cancel token", question), answered)
+
+    def action_bump(self, up: bool) -> None:
+        if token := self.selected_token():
+            self.attempt("bump", token.id, up=up)
+
+    def action_serve(self) -> None:
+        if token := self.selected_token():
+            self.attempt("serve", token.id)
+
+    def action_no_show(self) -> None:
+        if token := self.selected_token():
+            self.attempt("no_show", token.id)
+
+    def action_move(self) -> None:
+        token = self.selected_token()
+        if token is None:
+            return
+        if token.status not in (Status.BOOKED, Status.WAITING):
+            self.notify(f"{token.number} is {token.status.value.lower()}.", severity="error")
+            return
+
+        def chosen(slot_id: str | None) -> None:
+            if slot_id:
+                self.attempt("move", token.id, slot_id)
+                self.jump_to_token(token.id)
+
+        self.push_screen(MovePicker(self.engine, token), chosen)
+
+    def action_capacity(self, change: int) -> None:
+        if self.slot_id is None:
+            self.notify("Select a slot first.", severity="warning")
+            return
+        self.attempt("set_capacity", self.slot_id, self.engine.slot(self.slot_id).capacity + change)
+
+    def action_delay(self) -> None:
+        if self.doctor_id is None:
+            return
+        doctor_id = self.doctor_id
+
+        def submit(minutes: int) -> list[Event]:
+            return self.perform("delay", doctor_id, minutes)
+
+        self.push_screen(DelayForm(self.engine.doctor(doctor_id), submit))
+
+    def action_find(self) -> None:
+        def chosen(token_id: str | None) -> None:
+            if token_id:
+                self.jump_to_token(token_id)
+
+        self.push_screen(FindPatient(self.engine), chosen)
+
+    def action_jump(self) -> None:
+        if self.last_alert is None:
+            self.notify("No preemption or promotion yet.", severity="information")
+            return
+        self.jump_to_token(self.last_alert.token_id)
+
+    def action_overview(self) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        overview = self.query_one(OverviewTable)
+        if switcher.current == "overview":
+            switcher.current = "day"
+            self.query_one(ScheduleTable).focus()
+        else:
+            overview.fill(self.engine, self.marks, self.monotonic())
+            switcher.current = "overview"
+            overview.focus()
+
+    def action_help(self) -> None:
+        ranks = sorted(self.engine.priorities.items(), key=lambda item: -item[1])
+        priorities = ", ".join(f"{source.value} {value}" for source, value in ranks)
+        self.push_screen(HelpScreen(priorities, self.desk.location))
+
+    def jump_to_token(self, token_id: str) -> None:
+        """Select the token's doctor and slot, then put the cursor on the token."""
+        token = self.engine.token(token_id)
+        slot = self.engine.slot(token.slot_id)
+        self.query_one(ContentSwitcher).current = "day"
+        self.show_doctor(slot.doctor_id, slot.id)
+        table_id = "waiting" if token.status is Status.WAITING else "booked"
+        table = self.query_one(f"#{table_id}", Table)
+        table.select_key(token.id)
+        table.focus()
+        self.token_table_id = table_id
+
+    # -------------------------------------------------------------- selection
+
+    @on(DataTable.RowHighlighted, "#doctors")
+    def doctor_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value
+        if key and key != self.doctor_id:
+            self.show_doctor(key)
+
+    @on(DataTable.RowHighlighted, "#schedule")
+    def slot_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value
+        if key and key != self.slot_id:
+            self.show_slot(key)
+
+    @on(DataTable.RowHighlighted, "#booked, #waiting")
+    def token_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id:
+            self.token_table_id = event.data_table.id
+
+    @on(DataTable.CellSelected, "#overview")
+    def overview_selected(self, event: DataTable.CellSelected) -> None:
+        slot_id = self.query_one(OverviewTable).slot_at(event.cell_key)
+        if slot_id:
+            self.query_one(ContentSwitcher).current = "day"
+            self.show_doctor(self.engine.slot(slot_id).doctor_id, slot_id)
+            self.query_one(BookedTable).focus()
+
+    # --------------------------------------------------------- command palette
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterator[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for key in KEYS:
+            if key.action != "quit":
+                yield SystemCommand(
+                    f"{key.label} ({key.shown})", key.description, self._runner(key.action)
+                )
+
+    def _runner(self, action: str) -> Callable[[], Any]:
+        async def run() -> None:
+            await self.run_action(action)
+
+        return run

@@ -1,0 +1,109 @@
+"""Engine data turned into table cells. Every cell is a ``Text``, never markup, so whatever a
+patient's name holds is shown as typed and cannot change how the screen is drawn."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+
+from ..engine import Slot, Source, Stats, Status, Token
+from . import palette
+from .marks import Mark
+
+
+def plain(value: object, style: Style | str = "") -> Text:
+    return Text(str(value), style=style, no_wrap=True, overflow="ellipsis")
+
+
+def source(value: Source) -> Text:
+    return plain(value.value, palette.SOURCE_STYLES[value])
+
+
+def status(token: Token, mark: Mark | None) -> Text:
+    if mark is not None:
+        return plain(mark.label)
+    return plain(token.status.value, palette.STATUS_STYLES[token.status])
+
+
+def preemptions(count: int) -> Text:
+    return plain(f"×{count}", palette.WAITING) if count else plain("")
+
+
+def occupancy(stats: Stats, width: int = 10) -> Text:
+    """Served, then booked, then free seats as a bar, scaled down when the slot is large."""
+    capacity = max(stats.capacity, stats.occupied, 1)
+    cells = min(width, capacity)
+    served = round(stats.served * cells / capacity)
+    booked = round(stats.occupied * cells / capacity) - served
+    bar = Text(no_wrap=True)
+    bar.append("█" * served, palette.SERVED_BAR)
+    bar.append("█" * booked, palette.BOOKED_BAR)
+    bar.append("░" * (cells - served - booked), palette.FREE_BAR)
+    bar.append(" " * (width - cells))
+    return bar
+
+
+def seats(stats: Stats) -> Text:
+    text = plain(f"{stats.occupied}/{stats.capacity}")
+    if stats.capacity and stats.occupied >= stats.capacity:
+        text.stylize(palette.FULL)
+    return text
+
+
+def served(stats: Stats) -> Text:
+    return plain(f"✓{stats.served}", palette.SERVED_BAR) if stats.served else plain("")
+
+
+def waiting(stats: Stats) -> Text:
+    return plain(f"+{stats.waiting} waiting", palette.WAITING) if stats.waiting else plain("")
+
+
+def utilisation(stats: Stats, width: int = 8) -> Text:
+    share = min(stats.utilisation, 1.0)
+    filled = round(share * width)
+    bar = Text(no_wrap=True)
+    bar.append("▰" * filled, palette.BOOKED_BAR)
+    bar.append("▱" * (width - filled), palette.FREE_BAR)
+    bar.append(f" {stats.utilisation:4.0%}")
+    return bar
+
+
+def slot_flags(stats: Stats, flashing: bool) -> Text:
+    """Why a slot stands out: a fresh preemption, a full house, patients waiting."""
+    if flashing:
+        return plain("⚡ PREEMPTION", palette.FLASH)
+    if stats.capacity and stats.occupied >= stats.capacity:
+        return plain("FULL", palette.FULL)
+    return plain("")
+
+
+def slot_time(slot: Slot) -> Text:
+    text = plain(slot.label)
+    if slot.delay:
+        text.append(f" +{slot.delay}m", palette.WAITING)
+    return text
+
+
+def overview_cell(stats: Stats, flashing: bool) -> Text:
+    """A compact slot summary for the hospital-wide grid: seats, waitlist, full or flashing."""
+    text = plain(f"{stats.occupied:>2}/{stats.capacity:<2}")
+    if stats.waiting:
+        text.append(f" +{stats.waiting}", palette.WAITING)
+    if flashing:
+        text.stylize(palette.FLASH)
+        text.append(" ⚡")
+    elif stats.capacity and stats.occupied >= stats.capacity:
+        text.stylize(palette.FULL, 0, 5)
+    return text
+
+
+def marked(cells: list[Text], mark: Mark | None) -> list[Text]:
+    """Paint a whole row in its highlight's colour while the mark lasts."""
+    if mark is not None:
+        for cell in cells:
+            cell.stylize(mark.style)
+    return cells
+
+
+def is_live(token: Token) -> bool:
+    return token.status in (Status.BOOKED, Status.WAITING)

@@ -1,0 +1,45 @@
+"""Every key of the dashboard, once: the bindings, the footer, the help screen and the command
+palette are all made from this table, so they never drift apart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding, BindingType
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    key: str
+    action: str
+    label: str
+    description: str
+    display: str | None = None
+    footer: bool = True
+
+    @property
+    def shown(self) -> str:
+        return self.display or self.key
+
+
+KEYS: tuple[Key, ...] = (
+    Key("n", "book", "Book", "Book a token in the selected slot (a form)"),
+    Key("c", "cancel", "Cancel", "Cancel the selected token (asks first)"),
+    Key("b", "bump(True)", "Bump↑", "Raise the selected token's priority one class"),
+    Key("B", "bump(False)", "Bump↓", "Lower the selected token's priority one class"),
+    Key("s", "serve", "Served", "Mark the selected booked token as seen"),
+    Key("x", "no_show", "No-show", "Mark the selected token as a no-show"),
+    Key("m", "move", "Move", "Move the selected token to another slot (shows free seats)"),
+    Key("plus", "capacity(1)", "+Seat", "Add a seat to the selected slot", "+"),
+    Key("minus", "capacity(-1)", "−Seat", "Remove a seat from the selected slot", "-"),
+    Key("d", "delay", "Delay", "The selected doctor runs late: shift their remaining slots"),
+    Key("slash", "find", "Find", "Find a patient by name and jump to their token", "/"),
+    Key("j", "jump", "Jump", "Jump to the slot of the latest preemption or promotion"),
+    Key("o", "overview", "Overview", "Toggle the hospital-wide occupancy grid"),
+    Key("question_mark", "help", "Help", "Every key and the allocation rule", "?"),
+    Key("q", "quit", "Quit", "Quit opd-tui"),
+)
+
+
+def bindings() -> list[BindingType]:
+    return [Binding(k.key, k.action, k.label, show=k.footer, key_display=k.display) for k in KEYS]

@@ -1,0 +1,1 @@
+"""Modal screens: forms and pickers that hand one answer back to the dashboard."""

@@ -1,0 +1,103 @@
+"""The booking form: patient, source, doctor and slot, preselected from the dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Select, Static
+
+from ...engine import Engine, Event, OpdError, Source
+from .base import Dialog
+
+Submit = Callable[[str, str, str], list[Event]]
+
+
+def slot_choices(engine: Engine, doctor_id: str) -> list[tuple[str, str]]:
+    choices = []
+    for slot in engine.slots(doctor_id):
+        stats = engine.slot_stats(slot.id)
+        free = slot.capacity - stats.occupied
+        room = f"{free} free" if free > 0 else "full"
+        wait = f", {stats.waiting} waiting" if stats.waiting else ""
+        choices.append((f"{slot.label}  {room}{wait}", slot.id))
+    return choices
+
+
+class BookForm(Dialog[list[Event]]):
+    """Returns the booking's events; a refusal is shown in the form, which keeps what was typed."""
+
+    def __init__(self, engine: Engine, doctor_id: str, slot_id: str, submit: Submit) -> None:
+        super().__init__()
+        self.engine = engine
+        self.doctor_id = doctor_id
+        self.slot_id = slot_id
+        self.submit = submit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = "Book a token"
+            yield Label("Patient name")
+            yield Input(placeholder="e.g. Meera Joshi", id="patient")
+            yield Label("Source")
+            yield Select(
+                [(f"{s.value} ({self.engine.priorities[s]})", s.value) for s in Source],
+                value=Source.WALK_IN.value,
+                allow_blank=False,
+                id="source",
+            )
+            yield Label("Doctor")
+            yield Select(
+                [(f"{d.name} · {d.specialty}", d.id) for d in self.engine.doctors()],
+                value=self.doctor_id,
+                allow_blank=False,
+                id="doctor",
+            )
+            yield Label("Slot")
+            yield Select(
+                slot_choices(self.engine, self.doctor_id),
+                value=self.slot_id,
+                allow_blank=False,
+                id="slot",
+            )
+            yield Static(id="error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Book", variant="primary", id="ok")
+                yield Button("Cancel", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one("#error").display = False
+        self.query_one("#patient", Input).focus()
+
+    @on(Select.Changed, "#doctor")
+    def doctor_changed(self, event: Select.Changed) -> None:
+        if event.value == self.doctor_id or not isinstance(event.value, str):
+            return
+        self.doctor_id = event.value
+        slots = self.query_one("#slot", Select)
+        choices = slot_choices(self.engine, self.doctor_id)
+        slots.set_options(choices)
+        if choices:
+            slots.value = choices[0][1]
+
+    @on(Button.Pressed, "#close")
+    def close_pressed(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#ok")
+    @on(Input.Submitted)
+    def book(self) -> None:
+        patient = self.query_one("#patient", Input).value
+        source = self.query_one("#source", Select).value
+        slot = self.query_one("#slot", Select).value
+        if not isinstance(slot, str):
+            self.show_error("choose a slot")
+            return
+        try:
+            events = self.submit(slot, patient, str(source))
+        except OpdError as error:
+            self.show_error(str(error))
+            return
+        self.dismiss(events)

@@ -1,0 +1,61 @@
+"""Find a patient by any part of their name and jump to their token."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from ...engine import Engine
+from .. import palette
+from .base import Dialog
+
+MAX_RESULTS = 50
+
+
+class FindPatient(Dialog[str]):
+    """Returns the chosen token id."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__()
+        self.engine = engine
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide") as box:
+            box.border_title = "Find a patient"
+            yield Input(placeholder="Any part of the name", id="query")
+            yield OptionList(id="results")
+
+    @on(Input.Changed, "#query")
+    def search(self, event: Input.Changed) -> None:
+        results = self.query_one("#results", OptionList)
+        results.clear_options()
+        found = self.engine.find_patients(event.value)
+        for token in found[:MAX_RESULTS]:
+            slot = self.engine.slot(token.slot_id)
+            doctor = self.engine.doctor(slot.doctor_id)
+            line = Text(f"{token.number:<9} {token.patient:<24.24} ", no_wrap=True)
+            line.append(f"{token.status.value:<9} ", palette.STATUS_STYLES[token.status])
+            line.append(f"{doctor.name} {slot.label}", palette.DIM)
+            results.add_option(Option(line, id=token.id))
+        if len(found) > MAX_RESULTS:
+            more = Text(f"… {len(found) - MAX_RESULTS} more: type more of the name", palette.DIM)
+            results.add_option(Option(more, disabled=True))
+        if found:
+            results.highlighted = 0
+
+    @on(Input.Submitted, "#query")
+    def take_first(self) -> None:
+        results = self.query_one("#results", OptionList)
+        if results.highlighted is not None:
+            option = results.get_option_at_index(results.highlighted)
+            if option.id:
+                self.dismiss(option.id)
+
+    @on(OptionList.OptionSelected, "#results")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.dismiss(event.option.id)
