@@ -104,7 +104,7 @@ class ActivityLog(DataTable[Text]):
     """Newest first; each row keyed by its sequence number so history can be picked later."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(cursor_type="row", id=id)
+        super().__init__(cursor_type="row", show_header=False, id=id)
         self._seq = 0
         self._oldest = 1
 

@@ -136,8 +136,8 @@ class OpdApp(App[None]):
             stats = self.engine.doctor_stats(doctor_id)
             row = [
                 cells.plain(doctor.name),
-                cells.plain(doctor.specialty),
                 cells.utilisation(stats),
+                cells.plain(doctor.specialty),
             ]
             table.put_row(doctor_id, row)
 
@@ -148,11 +148,11 @@ class OpdApp(App[None]):
             slot.id,
             [
                 cells.slot_time(slot),
-                cells.occupancy(stats),
                 cells.seats(stats),
-                cells.served(stats),
                 cells.waiting(stats),
                 cells.slot_flags(stats, flashing),
+                cells.occupancy(stats),
+                cells.served(stats),
             ],
         )
 
@@ -216,9 +216,8 @@ class OpdApp(App[None]):
             cells.plain(position),
             cells.plain(token.number),
             cells.plain(token.patient),
-            cells.source(token.source),
-            cells.plain(token.priority),
-            cells.plain(token.arrived_at.strftime("%H:%M:%S")),
+            cells.source(token.source, token.priority),
+            cells.plain(token.arrived_at.strftime("%H:%M")),
         ]
         if estimate is not None:
             done = token.status is Status.SERVED

@@ -15,8 +15,10 @@ def plain(value: object, style: Style | str = "") -> Text:
     return Text(str(value), style=style, no_wrap=True, overflow="ellipsis")
 
 
-def source(value: Source) -> Text:
-    return plain(value.value, palette.SOURCE_STYLES[value])
+def source(value: Source, priority: int | None = None) -> Text:
+    """``emergency 5``: where a token came from, and its priority when given."""
+    label = value.value if priority is None else f"{value.value} {priority}"
+    return plain(label, palette.SOURCE_STYLES[value])
 
 
 def status(token: Token, mark: Mark | None) -> Text:
@@ -55,7 +57,7 @@ def served(stats: Stats) -> Text:
 
 
 def waiting(stats: Stats) -> Text:
-    return plain(f"+{stats.waiting} waiting", palette.WAITING) if stats.waiting else plain("")
+    return plain(f"+{stats.waiting}", palette.WAITING) if stats.waiting else plain("")
 
 
 def utilisation(stats: Stats, width: int = 8) -> Text:
@@ -71,7 +73,7 @@ def utilisation(stats: Stats, width: int = 8) -> Text:
 def slot_flags(stats: Stats, flashing: bool) -> Text:
     """Why a slot stands out: a fresh preemption, a full house, patients waiting."""
     if flashing:
-        return plain("⚡ PREEMPTION", palette.FLASH)
+        return plain("⚡ PREEMPTED", palette.FLASH)
     if stats.capacity and stats.occupied >= stats.capacity:
         return plain("FULL", palette.FULL)
     return plain("")

@@ -26,20 +26,30 @@ class ClinicHeader(Widget):
         self.set_interval(1.0, self.refresh)
 
     def render(self) -> Text:
-        t = self.totals
+        """As much as fits: the full line, then a compact one, then the clinic and clock alone."""
+        for compact in (False, True):
+            left, right = self._left(compact), self._right(compact)
+            gap = self.size.width - left.cell_len - right.cell_len
+            if gap >= 1:
+                return left + Text(" " * gap) + right
+        return left
+
+    def _left(self, compact: bool) -> Text:
+        day = f"{self.desk.day:%d %b}" if compact else f"{self.desk.day:%a %d %b %Y}"
         left = Text(no_wrap=True, overflow="ellipsis")
         left.append(f" {self.desk.clinic_name} ", palette.EMPHASIS)
-        left.append(f"· {self.desk.day:%a %d %b %Y} · {self.clock():%H:%M:%S}")
+        left.append(f"· {day} · {self.clock():%H:%M:%S}")
         if self.desk.read_only:
             left.append("  READ-ONLY ", palette.FLASH)
+        return left
+
+    def _right(self, compact: bool) -> Text:
+        t = self.totals
         right = Text(no_wrap=True)
-        right.append(f"booked {t.occupied}/{t.capacity}")
+        right.append(f"{t.occupied}/{t.capacity} booked · ")
+        right.append(f"{t.waiting} waiting", palette.WAITING if t.waiting else "")
+        if not compact:
+            right.append(f" · {t.served} seen")
         right.append(" · ")
-        right.append(f"waiting {t.waiting}", palette.WAITING if t.waiting else "")
-        right.append(f" · seen {t.served} · ")
-        right.append(f"preempted {t.preemptions}", palette.FULL if t.preemptions else "")
-        right.append(" ")
-        gap = self.size.width - left.cell_len - right.cell_len
-        if gap < 1:
-            return left
-        return left + Text(" " * gap) + right
+        right.append(f"{t.preemptions} preempted ", palette.FULL if t.preemptions else "")
+        return right

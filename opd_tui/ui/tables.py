@@ -70,17 +70,17 @@ class Table(DataTable[Text]):
 
 
 class DoctorTable(Table):
-    COLUMNS = (("doctor", "Doctor", None), ("specialty", "Specialty", None), ("load", "Load", 13))
+    COLUMNS = (("doctor", "Doctor", 16), ("load", "Load", 13), ("specialty", "Specialty", None))
 
 
 class ScheduleTable(Table):
     COLUMNS = (
         ("time", "Time", 11),
-        ("bar", "Seats", 10),
         ("seats", "Booked", 6),
-        ("served", "Seen", 4),
-        ("waiting", "Waitlist", 10),
+        ("waiting", "Wait", 4),
         ("flag", "", 12),
+        ("bar", "Seats", 10),
+        ("served", "Seen", 4),
     )
 
 
@@ -88,13 +88,12 @@ class BookedTable(Table):
     COLUMNS = (
         ("pos", "#", 2),
         ("number", "Token", 9),
-        ("patient", "Patient", 18),
-        ("source", "Source", 9),
-        ("priority", "Pri", 3),
-        ("arrived", "Arrived", 8),
+        ("patient", "Patient", 16),
+        ("source", "Source", 11),
+        ("arrived", "Came", 5),
         ("estimate", "Est.", 5),
         ("status", "Status", 11),
-        ("preempted", "Bumped", 6),
+        ("preempted", "Lost", 4),
     )
 
 
@@ -102,10 +101,9 @@ class WaitingTable(Table):
     COLUMNS = (
         ("pos", "#", 2),
         ("number", "Token", 9),
-        ("patient", "Patient", 18),
-        ("source", "Source", 9),
-        ("priority", "Pri", 3),
-        ("arrived", "Arrived", 8),
+        ("patient", "Patient", 16),
+        ("source", "Source", 11),
+        ("arrived", "Came", 5),
         ("status", "Status", 11),
-        ("preempted", "Bumped", 6),
+        ("preempted", "Lost", 4),
     )
