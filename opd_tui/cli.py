@@ -5,30 +5,87 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .engine import OpdError
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """Bad input is one line on stderr and exit status 2, like every other refusal."""
+        self.exit(2, f"opd-tui: {message}\n")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day (YYYY-MM-DD)") from None
+
+
+def _add_journal_options(parser: argparse.ArgumentParser, default: object) -> None:
+    from .store import default_database
+
+    parser.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        default=default,
+        help=f"the journal database (default: {default_database()})",
+    )
+    parser.add_argument(
+        "--day",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        default=default,
+        help="the clinic day (default: today); a past day opens read-only",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="opd-tui",
         description="A terminal dashboard for a hospital outpatient department's token queue.",
     )
     parser.add_argument("--version", action="version", version=f"opd-tui {__version__}")
+    _add_journal_options(parser, None)
+    parser.add_argument(
+        "--memory", action="store_true", help="a throwaway demo day that writes nothing"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    export = commands.add_parser("export", help="write a day's tokens and events to stdout")
+    _add_journal_options(export, argparse.SUPPRESS)
+    export.add_argument("--format", choices=("json", "csv"), default="json")
     return parser
+
+
+def _export(db: Path | None, day: date | None, fmt: str) -> None:
+    from .store import SqliteStore, default_database, export_day
+
+    store = SqliteStore(db or default_database(), create=False)
+    try:
+        export_day(store, day or date.today(), sys.stdout, fmt)
+    finally:
+        store.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.memory and args.db is not None:
+        parser.error("--memory writes nothing: leave out --db")
     try:
-        from .demo import CLINIC_NAME, demo_day
-        from .desk import MemoryDesk
+        if args.command == "export":
+            _export(args.db, args.day, args.format)
+            return 0
+        from .store import open_desk
         from .ui.app import OpdApp
 
-        engine, history = demo_day()
-        OpdApp(MemoryDesk(engine, CLINIC_NAME, engine.now().date()), history=history).run()
+        desk, history = open_desk(args.db, args.day, args.memory)
+        OpdApp(desk, history=history).run()
     except OpdError as error:
         print(f"opd-tui: {error}", file=sys.stderr)
         return 2

@@ -1,0 +1,40 @@
+"""The journal: records what the engine decided and replays it. Never decides anything itself."""
+
+from .base import (
+    Action,
+    DayInfo,
+    Decision,
+    NewDay,
+    Previous,
+    Receipt,
+    Recorded,
+    Store,
+    StoreError,
+)
+from .codec import as_dict, decode, encode
+from .desk import OPEN_DAY, JournalDesk, carry_over, default_database, open_desk
+from .export import export_day
+from .sqlite import SCHEMA_VERSION, SqliteStore
+
+__all__ = [
+    "OPEN_DAY",
+    "SCHEMA_VERSION",
+    "Action",
+    "DayInfo",
+    "Decision",
+    "JournalDesk",
+    "NewDay",
+    "Previous",
+    "Receipt",
+    "Recorded",
+    "SqliteStore",
+    "Store",
+    "StoreError",
+    "as_dict",
+    "carry_over",
+    "decode",
+    "default_database",
+    "encode",
+    "export_day",
+    "open_desk",
+]

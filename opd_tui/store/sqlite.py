@@ -1,0 +1,357 @@
+"""The journal in one SQLite file: WAL, synchronous FULL, one transaction per action.
+
+A file is inspected read-only before anything is written to it, so a file that is not ours, is
+newer than us, or is damaged is refused untouched. Every statement is parameterised.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .base import Action, DayInfo, Decision, NewDay, Previous, Receipt, Recorded, StoreError
+from .codec import decode, dumps, encode
+
+APP = "opd-tui"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS days (
+        day TEXT PRIMARY KEY,
+        clinic_name TEXT NOT NULL,
+        priorities TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS actions (
+        id INTEGER PRIMARY KEY,
+        day TEXT NOT NULL REFERENCES days (day),
+        desk TEXT NOT NULL,
+        name TEXT NOT NULL,
+        args TEXT NOT NULL,
+        at TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS events (
+        seq INTEGER PRIMARY KEY,
+        day TEXT NOT NULL REFERENCES days (day),
+        action_id INTEGER NOT NULL REFERENCES actions (id),
+        kind TEXT NOT NULL,
+        at TEXT NOT NULL,
+        data TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS events_by_day ON events (day, seq)",
+    "CREATE INDEX IF NOT EXISTS actions_by_day ON actions (day, id)",
+)
+
+SETUP_KINDS = ("doctor-added", "slot-added")
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: dict[int, Migration] = {}
+"""``MIGRATIONS[n]`` upgrades a schema from version n to n + 1, inside one transaction."""
+
+
+class SqliteStore:
+    """A journal file; several processes may hold one open and write to it at once."""
+
+    def __init__(self, path: Path | str, *, create: bool = True) -> None:
+        self.path = Path(path).expanduser()
+        self.location = str(self.path)
+        version = self._inspect(create)
+        self._con = self._connect()
+        try:
+            if version is None:
+                self._initialise()
+            elif version < SCHEMA_VERSION:
+                self._migrate(version)
+        except BaseException:
+            self._con.close()
+            raise
+
+    # ------------------------------------------------------------- opening
+
+    def _inspect(self, create: bool) -> int | None:
+        """The file's schema version, None for a new or empty file; refuses anything else."""
+        path = self.path
+        if not path.exists():
+            if not create:
+                raise StoreError(f"no journal at {path}")
+            _create_private(path)
+            return None
+        if path.is_dir():
+            raise StoreError(f"{path} is a directory, not an opd-tui database")
+        try:
+            with path.open("rb") as file:
+                head = file.read(len(SQLITE_HEADER))
+        except OSError as error:
+            raise StoreError(f"cannot read {path}: {error.strerror}") from None
+        if not head:
+            return None
+        if head != SQLITE_HEADER:
+            raise StoreError(f"{path} is not an opd-tui database (not an SQLite file)")
+        try:
+            con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot open {path}: {error}") from None
+        try:
+            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master")}
+            if not tables:
+                return None
+            if "meta" not in tables:
+                raise StoreError(f"{path} is not an opd-tui database")
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("app") != APP or not str(meta.get("schema_version", "")).isdigit():
+                raise StoreError(f"{path} is not an opd-tui database")
+            version = int(meta["schema_version"])
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{path} was written by a newer opd-tui (schema {version}; "
+                    f"this version reads up to {SCHEMA_VERSION})"
+                )
+            check = con.execute("PRAGMA quick_check").fetchone()
+            if check is None or check[0] != "ok":
+                raise StoreError(f"{path} is corrupt (integrity check failed)")
+            return version
+        except sqlite3.Error as error:
+            raise StoreError(f"{path} is corrupt or unreadable ({error})") from None
+        finally:
+            con.close()
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot open {self.path}: {error}") from None
+        try:
+            con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+            mode = con.execute("PRAGMA journal_mode = WAL").fetchone()
+            if mode is None or str(mode[0]).lower() != "wal":
+                raise StoreError(f"{self.path}: the file system does not support a WAL journal")
+            con.execute("PRAGMA synchronous = FULL")
+            con.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as error:
+            con.close()
+            raise StoreError(f"cannot open {self.path}: {error}") from None
+        return con
+
+    def _initialise(self) -> None:
+        with self._write() as con:
+            for statement in SCHEMA:
+                con.execute(statement)
+            con.executemany(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+                [
+                    ("app", APP),
+                    ("schema_version", str(SCHEMA_VERSION)),
+                    ("created_at", datetime.now().isoformat()),
+                ],
+            )
+
+    def _migrate(self, found: int) -> None:
+        """Copy the file aside, then upgrade it in one transaction: all steps or none."""
+        backup = _backup_path(self.path, found)
+        _create_private(backup)
+        target = sqlite3.connect(backup)
+        try:
+            self._con.backup(target)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot back up {self.path} before upgrading it: {error}") from None
+        finally:
+            target.close()
+        with self._write() as con:
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0])
+            while version < SCHEMA_VERSION:
+                step = MIGRATIONS.get(version)
+                if step is None:
+                    raise StoreError(f"cannot upgrade {self.path} from schema {version}")
+                step(con)
+                version += 1
+            con.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+            )
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken before reading so no other desk writes in between."""
+        con = self._con
+        try:
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"the journal is busy or unwritable ({error}); try again") from None
+        try:
+            yield con
+            con.execute("COMMIT")
+        except BaseException as error:
+            with contextlib.suppress(sqlite3.Error):
+                con.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error):
+                raise StoreError(f"cannot write to the journal: {error}") from None
+            raise
+
+    # ------------------------------------------------------------- reading
+
+    def day(self, day: date) -> DayInfo | None:
+        row = self._read(
+            "SELECT clinic_name, priorities FROM days WHERE day = ?", (day.isoformat(),)
+        ).fetchone()
+        if row is None:
+            return None
+        return DayInfo(day, row[0], _priorities(row[1]))
+
+    def days(self) -> list[date]:
+        rows = self._read("SELECT day FROM days ORDER BY day", ()).fetchall()
+        return [date.fromisoformat(row[0]) for row in rows]
+
+    def events(self, day: date, after: int = 0) -> list[Recorded]:
+        rows = self._read(
+            "SELECT seq, action_id, kind, at, data FROM events WHERE day = ? AND seq > ? "
+            "ORDER BY seq",
+            (day.isoformat(), after),
+        ).fetchall()
+        return [
+            Recorded(seq, action, decode(kind, at, data)) for seq, action, kind, at, data in rows
+        ]
+
+    def actions(self, day: date) -> list[Action]:
+        rows = self._read(
+            "SELECT id, desk, name, args, at FROM actions WHERE day = ? ORDER BY id",
+            (day.isoformat(),),
+        ).fetchall()
+        actions = []
+        for action_id, desk, name, args, at in rows:
+            try:
+                payload = json.loads(args)
+                actions.append(
+                    Action(
+                        action_id,
+                        day,
+                        desk,
+                        name,
+                        tuple(payload["args"]),
+                        dict(payload["kwargs"]),
+                        datetime.fromisoformat(at),
+                    )
+                )
+            except (ValueError, TypeError, KeyError):
+                raise StoreError(f"the journal holds a damaged action (#{action_id})") from None
+        return actions
+
+    def _read(self, sql: str, params: tuple[Any, ...]) -> sqlite3.Cursor:
+        try:
+            return self._con.execute(sql, params)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot read the journal: {error}") from None
+
+    # ------------------------------------------------------------- writing
+
+    def create_day(self, day: date, desk: str, make: Callable[[Previous | None], NewDay]) -> bool:
+        with self._write() as con:
+            if con.execute("SELECT 1 FROM days WHERE day = ?", (day.isoformat(),)).fetchone():
+                return False
+            new = make(self._previous(con, day))
+            con.execute(
+                "INSERT INTO days (day, clinic_name, priorities, created_at) VALUES (?, ?, ?, ?)",
+                (day.isoformat(), new.clinic_name, dumps(dict(new.priorities)), _now()),
+            )
+            self._append(con, day, desk, new.decision)
+            return True
+
+    def _previous(self, con: sqlite3.Connection, day: date) -> Previous | None:
+        """The latest day before ``day``, else the earliest after it, else None (a new journal)."""
+        row = (
+            con.execute(
+                "SELECT day, clinic_name, priorities FROM days WHERE day < ? ORDER BY day DESC LIMIT 1",
+                (day.isoformat(),),
+            ).fetchone()
+            or con.execute(
+                "SELECT day, clinic_name, priorities FROM days WHERE day > ? ORDER BY day LIMIT 1",
+                (day.isoformat(),),
+            ).fetchone()
+        )
+        if row is None:
+            return None
+        rows = con.execute(
+            "SELECT kind, at, data FROM events WHERE day = ? AND kind IN (?, ?) ORDER BY seq",
+            (row[0], *SETUP_KINDS),
+        ).fetchall()
+        return Previous(
+            date.fromisoformat(row[0]),
+            row[1],
+            _priorities(row[2]),
+            [decode(kind, at, data) for kind, at, data in rows],
+        )
+
+    def record(
+        self, day: date, after: int, desk: str, decide: Callable[[list[Recorded]], Decision]
+    ) -> Receipt:
+        with self._write() as con:
+            rows = con.execute(
+                "SELECT seq, action_id, kind, at, data FROM events WHERE day = ? AND seq > ? "
+                "ORDER BY seq",
+                (day.isoformat(), after),
+            ).fetchall()
+            newer = [Recorded(s, a, decode(kind, at, data)) for s, a, kind, at, data in rows]
+            return self._append(con, day, desk, decide(newer))
+
+    def _append(self, con: sqlite3.Connection, day: date, desk: str, decision: Decision) -> Receipt:
+        args = dumps({"args": list(decision.args), "kwargs": dict(decision.kwargs)})
+        cursor = con.execute(
+            "INSERT INTO actions (day, desk, name, args, at) VALUES (?, ?, ?, ?, ?)",
+            (day.isoformat(), desk, decision.name, args, decision.at.isoformat()),
+        )
+        action_id = cursor.lastrowid
+        assert action_id is not None
+        seqs = []
+        for event in decision.events:
+            cursor = con.execute(
+                "INSERT INTO events (day, action_id, kind, at, data) VALUES (?, ?, ?, ?, ?)",
+                (day.isoformat(), action_id, *encode(event)),
+            )
+            assert cursor.lastrowid is not None
+            seqs.append(cursor.lastrowid)
+        return Receipt(action_id, tuple(seqs))
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty file only its owner can read; SQLite gives its WAL files the same mode."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise StoreError(f"cannot create {path}: {error.strerror}") from None
+
+
+def _backup_path(path: Path, version: int) -> Path:
+    candidate = path.with_name(f"{path.name}.schema-{version}.bak")
+    number = 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.name}.schema-{version}.{number}.bak")
+    return candidate
+
+
+def _priorities(text: str) -> dict[str, int]:
+    try:
+        value = json.loads(text)
+        if isinstance(value, dict) and all(type(v) is int for v in value.values()):
+            return {str(k): v for k, v in value.items()}
+    except ValueError:
+        pass
+    raise StoreError("the journal holds damaged priorities")
+
+
+def _now() -> str:
+    return datetime.now().isoformat()
