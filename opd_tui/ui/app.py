@@ -306,6 +306,9 @@ class OpdApp(App[None]):
             self.notify(str(error), title="Not done", severity="error", markup=False)
 
     def selected_token(self) -> Token | None:
+        """The token under the cursor of the focused token table, else of the last one used."""
+        if isinstance(self.focused, BookedTable | WaitingTable) and self.focused.id:
+            self.token_table_id = self.focused.id
         table = self.query_one(f"#{self.token_table_id}", Table)
         key = table.cursor_key
         if key is None:

@@ -58,6 +58,10 @@ class MovePicker(Dialog[str]):
         options = self.query_one("#slots", OptionList)
         options.clear_options()
         options.add_options(option for search, option in self.choices if needle in search)
+        enabled = [
+            i for i in range(options.option_count) if not options.get_option_at_index(i).disabled
+        ]
+        options.highlighted = enabled[0] if enabled else None
 
     @on(Input.Submitted, "#filter")
     def to_list(self) -> None:

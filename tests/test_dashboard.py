@@ -1,0 +1,385 @@
+"""The dashboard driven from the keyboard, as a coordinator would, with exact outcomes."""
+
+from __future__ import annotations
+
+from conftest import FakeClock, FakeMonotonic
+from textual.pilot import Pilot
+from textual.widgets import ContentSwitcher, DataTable, Input, Select, Static
+
+from opd_tui.engine import Status
+from opd_tui.ui.activity import ActivityLog
+from opd_tui.ui.app import OpdApp
+from opd_tui.ui.header import ClinicHeader
+from opd_tui.ui.screens.booking import BookForm
+from opd_tui.ui.screens.confirm import Confirm
+from opd_tui.ui.screens.delay import DelayForm
+from opd_tui.ui.screens.find import FindPatient
+from opd_tui.ui.screens.help import HelpScreen
+from opd_tui.ui.screens.move import MovePicker
+from opd_tui.ui.tables import Table
+
+SIZE = (120, 40)
+
+
+def rows(app: OpdApp, table_id: str, *columns: str) -> list[tuple[str, ...]]:
+    """A table's rows as plain text, in screen order, for the given column keys."""
+    table = app.query_one(f"#{table_id}", DataTable)
+    return [
+        tuple(table.get_cell(row.key, column).plain for column in columns)
+        for row in table.ordered_rows
+    ]
+
+
+def log_lines(app: OpdApp) -> list[str]:
+    log = app.query_one(ActivityLog)
+    return [log.get_cell(row.key, "what").plain for row in log.ordered_rows]
+
+
+def toasts(app: OpdApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def book(pilot: Pilot[None], patient: str, source: str) -> None:
+    await pilot.press("n")
+    form = pilot.app.screen
+    assert isinstance(form, BookForm)
+    form.query_one("#patient", Input).value = patient
+    form.query_one("#source", Select).value = source
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_opens_on_the_first_doctor_and_their_first_open_slot(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert rows(app, "doctors", "doctor", "load") == [
+            ("Dr Asha Rao", "▰▰▰▰▰▱▱▱  60%"),
+            ("Dr Vikram Mehta", "▱▱▱▱▱▱▱▱   0%"),
+        ]
+        assert rows(app, "schedule", "time", "seats", "waiting", "flag") == [
+            ("09:00–10:00", "2/2", "+1", "FULL"),
+            ("10:00–11:00", "1/3", "", ""),
+        ]
+        assert rows(app, "booked", "pos", "number", "patient", "source", "estimate", "status") == [
+            ("1", "RAO-002", "Bala Iyer", "online 2", "09:00", "BOOKED"),
+            ("2", "RAO-001", "Asha Menon", "walk-in 1", "09:30", "BOOKED"),
+        ]
+        assert rows(app, "waiting", "pos", "number", "patient", "status") == [
+            ("1", "RAO-003", "Chitra Das", "WAITING"),
+        ]
+        header = app.query_one(ClinicHeader).render().plain
+        assert header.startswith(" Test Clinic · Wed 25 Nov 2026 · 08:42:00")
+        assert header.endswith("3/7 booked · 1 waiting · 0 seen · 0 preempted ")
+        assert log_lines(app)[0] == "RAO-004 Dev Kumar booked · follow-up 3 · Dr Asha Rao 10:00"
+
+
+async def test_an_emergency_preempts_the_weakest_and_every_change_is_marked(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await book(pilot, "Esha Rao", "emergency")
+        assert rows(app, "booked", "number", "patient", "status", "preempted") == [
+            ("RAO-005", "Esha Rao", "★ TOOK SEAT", ""),
+            ("RAO-002", "Bala Iyer", "BOOKED", ""),
+        ]
+        assert rows(app, "waiting", "number", "patient", "status", "preempted") == [
+            ("RAO-001", "Asha Menon", "▼ PREEMPTED", "×1"),
+            ("RAO-003", "Chitra Das", "WAITING", ""),
+        ]
+        assert rows(app, "schedule", "flag")[0] == ("⚡ PREEMPTED",)
+        assert log_lines(app)[:2] == [
+            "RAO-005 Esha Rao booked · emergency 5 · Dr Asha Rao 09:00",
+            "▼ RAO-001 Asha Menon preempted by RAO-005 Esha Rao (emergency 5 > walk-in 1)"
+            " · Dr Asha Rao 09:00",
+        ]
+        assert toasts(app) == [
+            "▼ RAO-001 Asha Menon preempted by RAO-005 Esha Rao (emergency 5 > walk-in 1)"
+        ]
+        assert app.query_one(ClinicHeader).render().plain.endswith("1 preempted ")
+
+
+async def test_highlights_fade_but_the_preempted_count_stays(
+    app: OpdApp, monotonic: FakeMonotonic
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await book(pilot, "Esha Rao", "emergency")
+        monotonic.now += 7
+        app.tick()
+        await pilot.pause()
+        assert rows(app, "waiting", "number", "status", "preempted") == [
+            ("RAO-001", "WAITING", "×1"),
+            ("RAO-003", "WAITING", ""),
+        ]
+        assert rows(app, "booked", "status") == [("BOOKED",), ("BOOKED",)]
+        assert rows(app, "schedule", "flag")[0] == ("FULL",)
+
+
+async def test_the_booking_form_keeps_what_was_typed_when_refused(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        form = app.screen
+        assert isinstance(form, BookForm)
+        form.query_one("#source", Select).value = "paid"
+        await pilot.press("space", "space", "enter")
+        await pilot.pause()
+        assert app.screen is form
+        error = form.query_one("#error", Static)
+        assert error.display is True
+        assert str(error.render()) == "patient name must not be empty"
+        assert form.query_one("#source", Select).value == "paid"
+        assert form.query_one("#patient", Input).value == "  "
+        assert len(app.engine.tokens()) == 4
+        await pilot.press("escape")
+        assert not isinstance(app.screen, BookForm)
+
+
+async def test_the_booking_form_preselects_and_switches_doctor(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down")  # the second doctor
+        await pilot.pause()
+        await pilot.press("n")
+        form = app.screen
+        assert form.query_one("#doctor", Select).value == "mehta"
+        assert form.query_one("#slot", Select).value == "mehta-09"
+        form.query_one("#doctor", Select).value = "rao"
+        await pilot.pause()
+        assert form.query_one("#slot", Select).value == "rao-09"
+
+
+async def test_a_name_full_of_markup_shows_exactly_as_typed(app: OpdApp) -> None:
+    name = "[bold red]Zed[/] <b>x</b> $accent"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "up")
+        await book(pilot, name, "walk-in")
+        assert rows(app, "waiting", "patient") == [("Chitra Das",), (name,)]
+        assert (
+            log_lines(app)[0]
+            == f"RAO-005 {name} waitlisted (slot full) · walk-in 1 · Dr Asha Rao 09:00"
+        )
+
+
+async def test_cancel_asks_first_then_promotes_the_earliest_waiting(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.query_one("#booked", Table).focus()
+        await pilot.press("c")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")
+        assert app.engine.token("T00002").status is Status.BOOKED
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.engine.token("T00002").status is Status.CANCELLED
+        assert rows(app, "booked", "number", "status") == [
+            ("RAO-001", "BOOKED"),
+            ("RAO-003", "▲ PROMOTED"),
+        ]
+        assert rows(app, "waiting", "number") == []
+        assert log_lines(app)[0] == (
+            "▲ RAO-003 Chitra Das promoted into RAO-002 Bala Iyer's seat · Dr Asha Rao 09:00"
+        )
+        assert toasts(app) == ["▲ 1 promoted from the waitlist"]
+
+
+async def test_bump_up_lets_a_waiting_token_in_and_bump_down_lets_it_go(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one("#waiting", Table).focus()
+        await pilot.press("b")
+        await pilot.pause()
+        # Chitra walk-in 1 → 2 outranks Asha (walk-in 1) and takes her seat.
+        assert rows(app, "booked", "number", "source", "status") == [
+            ("RAO-002", "online 2", "BOOKED"),
+            ("RAO-003", "walk-in 2", "▲ PROMOTED"),
+        ]
+        assert rows(app, "waiting", "number", "status") == [("RAO-001", "▼ PREEMPTED")]
+        assert log_lines(app)[2] == "↑ RAO-003 Chitra Das priority 1 → 2"
+        app.jump_to_token("T00003")
+        await pilot.press("B")
+        await pilot.pause()
+        # Back at 1, Chitra arrived after Asha, so Asha gets her seat back.
+        assert rows(app, "booked", "number") == [("RAO-002",), ("RAO-001",)]
+        assert rows(app, "waiting", "number", "source") == [("RAO-003", "walk-in 1")]
+
+
+async def test_refusals_become_notifications_and_change_nothing(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.query_one("#waiting", Table).focus()
+        before = app.engine.tokens()
+        await pilot.press("s")
+        await pilot.pause()
+        assert toasts(app) == ["RAO-003 is on the waitlist; only a booked token can be served"]
+        app.query_one("#booked", Table).focus()
+        await pilot.press("b", "b", "b", "b")  # online 2 → emergency 5, then no higher
+        await pilot.pause()
+        assert toasts(app)[-1] == "RAO-002 is already at the highest priority (5)"
+        assert app.engine.tokens()[2:] == before[2:]
+
+
+async def test_serve_and_no_show(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one("#booked", Table).focus()
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.engine.token("T00002").status is Status.SERVED
+        assert rows(app, "booked", "number", "status") == [
+            ("RAO-002", "SERVED"),
+            ("RAO-001", "BOOKED"),
+        ]
+        await pilot.press("down", "x")
+        await pilot.pause()
+        assert app.engine.token("T00001").status is Status.NO_SHOW
+        assert rows(app, "booked", "number", "status") == [
+            ("RAO-002", "SERVED"),
+            ("RAO-003", "▲ PROMOTED"),
+        ]
+        assert rows(app, "schedule", "seats", "served") == [("2/2", "✓1"), ("1/3", "")]
+
+
+async def test_move_shows_free_seats_and_moves_the_token(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one("#waiting", Table).focus()
+        await pilot.press("m")
+        picker = app.screen
+        assert isinstance(picker, MovePicker)
+        options = picker.query_one("#slots")
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert prompts == [
+            "Dr Asha Rao          09:00–10:00  full, 1 waiting  (current)",
+            "Dr Asha Rao          10:00–11:00  2 free",
+            "Dr Vikram Mehta      09:00–10:00  2 free",
+        ]
+        picker.query_one("#filter", Input).value = "ortho"
+        await pilot.pause()
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        token = app.engine.token("T00003")
+        assert (token.slot_id, token.number, token.status) == (
+            "mehta-09",
+            "MEHTA-001",
+            Status.BOOKED,
+        )
+        assert app.slot_id == "mehta-09"
+        assert rows(app, "booked", "number", "patient") == [("MEHTA-001", "Chitra Das")]
+
+
+async def test_capacity_keys_promote_and_preempt(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("plus")
+        await pilot.pause()
+        assert rows(app, "booked", "number", "status") == [
+            ("RAO-002", "BOOKED"),
+            ("RAO-001", "BOOKED"),
+            ("RAO-003", "▲ PROMOTED"),
+        ]
+        await pilot.press("minus", "minus")
+        await pilot.pause()
+        assert app.engine.slot("rao-09").capacity == 1
+        assert rows(app, "booked", "number") == [("RAO-002",)]
+        assert rows(app, "waiting", "number", "status") == [
+            ("RAO-001", "▼ PREEMPTED"),
+            ("RAO-003", "▼ PREEMPTED"),
+        ]
+        assert log_lines(app)[:2] == [
+            "▼ RAO-001 Asha Menon preempted (capacity cut to 1) · Dr Asha Rao 09:00",
+            "Dr Asha Rao 09:00 capacity 2 → 1",
+        ]
+
+
+async def test_delay_shifts_the_estimates(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d")
+        form = app.screen
+        assert isinstance(form, DelayForm)
+        form.query_one("#minutes", Input).value = "abc"
+        await pilot.press("enter")
+        assert (
+            str(form.query_one("#error", Static).render())
+            == "'abc' is not a whole number of minutes"
+        )
+        form.query_one("#minutes", Input).value = "20"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert rows(app, "booked", "estimate") == [("09:20",), ("09:50",)]
+        assert rows(app, "schedule", "time") == [("09:00–10:00 +20m",), ("10:00–11:00 +20m",)]
+        assert log_lines(app)[0] == "⏱ Dr Asha Rao running 20 min later (2 slots)"
+
+
+async def test_find_jumps_to_the_patient(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.doctor_id == "mehta"
+        await pilot.press("slash")
+        assert isinstance(app.screen, FindPatient)
+        await pilot.press(*"chit", "enter")
+        await pilot.pause()
+        assert (app.doctor_id, app.slot_id) == ("rao", "rao-09")
+        waiting = app.query_one("#waiting", Table)
+        assert waiting.has_focus and waiting.cursor_key == "T00003"
+
+
+async def test_jump_goes_to_a_preemption_in_another_slot(app: OpdApp, clock: FakeClock) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("down")
+        await pilot.pause()
+        app.perform("book", "rao-09", "Farah Ali", "paid")
+        await pilot.pause()
+        assert toasts(app)[-1].endswith("Press j to jump there.")
+        await pilot.press("j")
+        await pilot.pause()
+        assert (app.doctor_id, app.slot_id) == ("rao", "rao-09")
+        assert app.query_one("#waiting", Table).cursor_key == "T00001"
+
+
+async def test_the_cursor_stays_on_its_token_when_rows_move(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        waiting = app.query_one("#waiting", Table)
+        waiting.focus()
+        app.perform("book", "rao-09", "Gita Sen", "paid")  # preempts Asha ahead of Chitra
+        await pilot.pause()
+        assert rows(app, "waiting", "number") == [("RAO-001",), ("RAO-003",)]
+        assert waiting.cursor_key == "T00003"
+
+
+async def test_overview_shows_every_doctor_and_slot(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.query_one(ContentSwitcher).current == "overview"
+        assert rows(app, "overview", "doctor", "09:00", "10:00") == [
+            ("Dr Asha Rao", " 2/2  +1", " 1/3 "),
+            ("Dr Vikram Mehta", " 0/2 ", ""),
+        ]
+        app.perform("book", "mehta-09", "Hari Nair", "online")
+        await pilot.pause()
+        assert rows(app, "overview", "09:00")[1] == (" 1/2 ",)
+        await pilot.press("o")
+        assert app.query_one(ContentSwitcher).current == "day"
+
+
+async def test_help_lists_every_key_and_the_rule(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        for key in ("`n`", "`c`", "`b`", "`B`", "`s`", "`x`", "`m`", "`+`", "`-`", "`d`", "`/`"):
+            assert key in screen.text
+        assert "the **latest** arrival" in screen.text
+        assert "memory only (nothing is saved)" in screen.text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_command_palette_offers_every_action(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE):
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for title in ("Book (n)", "Cancel (c)", "Bump↑ (b)", "Overview (o)", "Help (?)", "Theme"):
+            assert title in titles
+
+
+async def test_q_quits(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.return_code == 0
+        assert not app.is_running
