@@ -96,8 +96,12 @@ class SqliteStore:
             return None
         if head != SQLITE_HEADER:
             raise StoreError(f"{path} is not an opd-tui database (not an SQLite file)")
+        # Without a WAL file nobody is writing, so read the file as it lies and create nothing
+        # beside it; with one, read through it like any other desk would.
+        wal = path.with_name(path.name + "-wal").exists()
+        query = "mode=ro" if wal else "mode=ro&immutable=1"
         try:
-            con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            con = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True)
         except sqlite3.Error as error:
             raise StoreError(f"cannot open {path}: {error}") from None
         try:

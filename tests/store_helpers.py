@@ -1,0 +1,198 @@
+"""Shared pieces of the journal tests: a clinic state to compare, a random desk, child processes.
+
+Run as a script it is the child process of the crash and two-writer tests:
+
+    python store_helpers.py crash DB SEED          act until killed
+    python store_helpers.py writer DB SEED COUNT OUT   wait for a line on stdin, then act
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from collections.abc import Callable
+from dataclasses import astuple
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from opd_tui import demo
+from opd_tui.engine import Engine, OpdError, Status
+from opd_tui.store import OPEN_DAY, JournalDesk, SqliteStore, StoreError, encode
+
+DAY = date(2026, 11, 25)
+MORNING = datetime.combine(DAY, time(8, 0))
+SOURCES = ("emergency", "paid", "follow-up", "online", "walk-in")
+
+
+class SetClock:
+    """A clock that says what it is told."""
+
+    def __init__(self, at: datetime = MORNING) -> None:
+        self.now = at
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def snapshot(engine: Engine) -> dict[str, Any]:
+    """Everything the dashboard can read, as plain values: equal snapshots mean equal clinics."""
+    slots = engine.slots()
+    return {
+        "doctors": engine.doctors(),
+        "slots": slots,
+        "tokens": engine.tokens(),
+        "views": {slot.id: engine.slot_view(slot.id) for slot in slots},
+        "slot_stats": {slot.id: astuple(engine.slot_stats(slot.id)) for slot in slots},
+        "doctor_stats": {d.id: astuple(engine.doctor_stats(d.id)) for d in engine.doctors()},
+        "day_stats": astuple(engine.day_stats()),
+    }
+
+
+def random_action(
+    engine: Engine, rng: random.Random, slots: list[str] | None = None
+) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+    """A plausible desk action chosen from the clinic as it stands (some will be refused)."""
+    slot_ids = slots or [slot.id for slot in engine.slots()]
+    tokens = [t for t in engine.tokens() if t.slot_id in slot_ids]
+    live = [t for t in tokens if t.status.is_live]
+    booked = [t for t in live if t.status is Status.BOOKED]
+    roll = rng.random()
+    if roll < 0.45 or not tokens:
+        name = f"{rng.choice(demo.FIRST_NAMES)} {rng.choice(demo.SURNAMES)}"
+        return "book", (rng.choice(slot_ids), name, rng.choice(SOURCES)), {}
+    if roll < 0.55 and booked:
+        return "serve", (rng.choice(booked).id,), {}
+    if roll < 0.63:
+        return "cancel", (rng.choice(live or tokens).id,), {}
+    if roll < 0.68:
+        return "no_show", (rng.choice(live or tokens).id,), {}
+    if roll < 0.76:
+        return "bump", (rng.choice(live or tokens).id,), {"up": rng.random() < 0.7}
+    if roll < 0.80:
+        return "bump", (rng.choice(live or tokens).id,), {"to": rng.choice(SOURCES)}
+    if roll < 0.88:
+        return "move", (rng.choice(live or tokens).id, rng.choice(slot_ids)), {}
+    if roll < 0.96:
+        return "set_capacity", (rng.choice(slot_ids), rng.randint(0, 7)), {}
+    if roll < 0.98:
+        doctor = engine.slot(rng.choice(slot_ids)).doctor_id
+        return "delay", (doctor, rng.choice((5, 10, 15, -5))), {}
+    return "serve", ("T99999",), {}
+
+
+def drive(
+    engine: Engine, clock: SetClock, seed: int, successes: int, attempts: int = 100_000
+) -> None:
+    """Play the crash child's actions on a plain engine until ``successes`` of them succeeded."""
+    done = 0
+    for attempt in range(attempts):
+        if done == successes:
+            return
+        rng = random.Random(seed * 1_000_003 + attempt)
+        name, args, kwargs = random_action(engine, rng)
+        clock.now = MORNING + timedelta(seconds=attempt + 1)
+        try:
+            getattr(engine, name)(*args, **kwargs)
+        except OpdError:
+            continue
+        done += 1
+    raise AssertionError(f"only {done} of {successes} actions succeeded")
+
+
+def expected_after(seed: int, successes: int) -> dict[str, Any]:
+    """The clinic after exactly ``successes`` of the crash child's actions, decided in memory."""
+    clock = SetClock()
+    engine = Engine(clock=clock)
+    demo.set_up(engine)
+    drive(engine, clock, seed, successes)
+    return snapshot(engine)
+
+
+def redecide(store: SqliteStore, day: date = DAY) -> Engine:
+    """Decide every journaled action again, in journal order, on a fresh engine.
+
+    Each action must produce exactly the events recorded with it: nothing was decided on a
+    stale view. The opening set-up is taken as recorded.
+    """
+    info = store.day(day)
+    assert info is not None
+    recorded: dict[int, list[Any]] = {}
+    for r in store.events(day):
+        recorded.setdefault(r.action_id, []).append(encode(r.event))
+    clock = SetClock()
+    engine = Engine(clock=clock, priorities=info.priorities)
+    for action in store.actions(day):
+        clock.now = action.at
+        if action.name == OPEN_DAY:
+            store_events = [r.event for r in store.events(day) if r.action_id == action.id]
+            engine.apply_all(store_events)
+            continue
+        events = getattr(engine, action.name)(*action.args, **action.kwargs)
+        assert [encode(e) for e in events] == recorded.get(action.id, []), action
+    return engine
+
+
+def open_journal(
+    path: Path | str, clock: Callable[[], datetime] | None = None, **kwargs: Any
+) -> JournalDesk:
+    return JournalDesk(
+        SqliteStore(path),
+        DAY,
+        today=DAY,
+        clock=clock or SetClock(),
+        setup=demo.set_up,
+        clinic_name=demo.CLINIC_NAME,
+        **kwargs,
+    )
+
+
+def _crash_child(db: str, seed: int) -> None:
+    clock = SetClock()
+    desk = open_journal(db, clock)
+    print("ready", flush=True)
+    for attempt in range(100_000):
+        rng = random.Random(seed * 1_000_003 + attempt)
+        name, args, kwargs = random_action(desk.engine, rng)
+        clock.now = MORNING + timedelta(seconds=attempt + 1)
+        try:
+            desk.act(name, *args, **kwargs)
+        except StoreError:
+            raise
+        except OpdError:
+            continue
+
+
+def _writer_child(db: str, seed: int, count: int, out: str) -> None:
+    started = datetime.now()
+    desk = open_journal(db, clock=lambda: MORNING + (datetime.now() - started))
+    rng = random.Random(seed)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    slots = ["rao-10", "rao-11", "mehta-11"]
+    done = 0
+    with open(out, "w", encoding="utf-8") as told:
+        while done < count:
+            name, args, kwargs = random_action(desk.engine, rng, slots)
+            try:
+                events = desk.act(name, *args, **kwargs)
+            except StoreError:
+                raise
+            except OpdError:
+                continue
+            done += 1
+            told.write(
+                json.dumps(
+                    {"action_id": desk.last_action_id, "events": [encode(e) for e in events]}
+                )
+                + "\n"
+            )
+    print(desk.desk_id, flush=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "crash":
+        _crash_child(sys.argv[2], int(sys.argv[3]))
+    else:
+        _writer_child(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
