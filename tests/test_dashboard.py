@@ -54,8 +54,8 @@ async def test_opens_on_the_first_doctor_and_their_first_open_slot(app: OpdApp) 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert rows(app, "doctors", "doctor", "load") == [
-            ("Dr Asha Rao", "▰▰▰▰▰▱▱▱  60%"),
-            ("Dr Vikram Mehta", "▱▱▱▱▱▱▱▱   0%"),
+            ("Dr Asha Rao", "█████░░░  60%"),
+            ("Dr Vikram Mehta", "░░░░░░░░   0%"),
         ]
         assert rows(app, "schedule", "time", "seats", "waiting", "flag") == [
             ("09:00–10:00", "2/2", "+1", "FULL"),
@@ -78,14 +78,14 @@ async def test_an_emergency_preempts_the_weakest_and_every_change_is_marked(app:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await book(pilot, "Esha Rao", "emergency")
         assert rows(app, "booked", "number", "patient", "status", "preempted") == [
-            ("RAO-005", "Esha Rao", "★ TOOK SEAT", ""),
+            ("RAO-005", "Esha Rao", "► TOOK SEAT", ""),
             ("RAO-002", "Bala Iyer", "BOOKED", ""),
         ]
         assert rows(app, "waiting", "number", "patient", "status", "preempted") == [
             ("RAO-001", "Asha Menon", "▼ PREEMPTED", "×1"),
             ("RAO-003", "Chitra Das", "WAITING", ""),
         ]
-        assert rows(app, "schedule", "flag")[0] == ("⚡ PREEMPTED",)
+        assert rows(app, "schedule", "flag")[0] == ("▼ PREEMPTED",)
         assert log_lines(app)[:2] == [
             "RAO-005 Esha Rao booked · emergency 5 · Dr Asha Rao 09:00",
             "▼ RAO-001 Asha Menon preempted by RAO-005 Esha Rao (emergency 5 > walk-in 1)"
@@ -300,7 +300,7 @@ async def test_delay_shifts_the_estimates(app: OpdApp) -> None:
         await pilot.pause()
         assert rows(app, "booked", "estimate") == [("09:20",), ("09:50",)]
         assert rows(app, "schedule", "time") == [("09:00–10:00 +20m",), ("10:00–11:00 +20m",)]
-        assert log_lines(app)[0] == "⏱ Dr Asha Rao running 20 min later (2 slots)"
+        assert log_lines(app)[0] == "◷ Dr Asha Rao running 20 min later (2 slots)"
 
 
 async def test_find_jumps_to_the_patient(app: OpdApp) -> None:

@@ -92,7 +92,7 @@ def describe(event: Event, engine: Engine) -> Text:
         case Delayed(doctor_id=doctor_id, minutes=minutes, slot_ids=slot_ids):
             name = engine.doctor(doctor_id).name
             late = f"{minutes} min later" if minutes > 0 else f"{-minutes} min earlier"
-            return plain(f"⏱ {name} running {late} ({len(slot_ids)} slots)", palette.WAITING)
+            return plain(f"◷ {name} running {late} ({len(slot_ids)} slots)", palette.WAITING)
         case DoctorAdded(name=name, specialty=specialty):
             return plain(f"{name} ({specialty}) joined the clinic")
         case SlotAdded(slot_id=slot_id, start=start, end=end, capacity=capacity):

@@ -64,8 +64,8 @@ def utilisation(stats: Stats, width: int = 8) -> Text:
     share = min(stats.utilisation, 1.0)
     filled = round(share * width)
     bar = Text(no_wrap=True)
-    bar.append("▰" * filled, palette.BOOKED_BAR)
-    bar.append("▱" * (width - filled), palette.FREE_BAR)
+    bar.append("█" * filled, palette.BOOKED_BAR)
+    bar.append("░" * (width - filled), palette.FREE_BAR)
     bar.append(f" {stats.utilisation:4.0%}")
     return bar
 
@@ -73,7 +73,7 @@ def utilisation(stats: Stats, width: int = 8) -> Text:
 def slot_flags(stats: Stats, flashing: bool) -> Text:
     """Why a slot stands out: a fresh preemption, a full house, patients waiting."""
     if flashing:
-        return plain("⚡ PREEMPTED", palette.FLASH)
+        return plain("▼ PREEMPTED", palette.FLASH)
     if stats.capacity and stats.occupied >= stats.capacity:
         return plain("FULL", palette.FULL)
     return plain("")
@@ -93,7 +93,7 @@ def overview_cell(stats: Stats, flashing: bool) -> Text:
         text.append(f" +{stats.waiting}", palette.WAITING)
     if flashing:
         text.stylize(palette.FLASH)
-        text.append(" ⚡")
+        text.append(" ▼")
     elif stats.capacity and stats.occupied >= stats.capacity:
         text.stylize(palette.FULL, 0, 5)
     return text

@@ -16,7 +16,7 @@ class Mark(Enum):
     """A highlight's symbol and word (readable without colour) and its row style."""
 
     PREEMPTED = ("▼", "PREEMPTED", Style(color="#ffffff", bgcolor="#b42318", bold=True))
-    TOOK_SEAT = ("★", "TOOK SEAT", Style(color="#1c1c1c", bgcolor="#f5b83d", bold=True))
+    TOOK_SEAT = ("►", "TOOK SEAT", Style(color="#1c1c1c", bgcolor="#f5b83d", bold=True))
     PROMOTED = ("▲", "PROMOTED", Style(color="#1c1c1c", bgcolor="#46c47e", bold=True))
 
     @property

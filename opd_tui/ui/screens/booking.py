@@ -39,29 +39,33 @@ class BookForm(Dialog[list[Event]]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = "Book a token"
-            yield Label("Patient name")
-            yield Input(placeholder="e.g. Meera Joshi", id="patient")
-            yield Label("Source")
-            yield Select(
-                [(f"{s.value} ({self.engine.priorities[s]})", s.value) for s in Source],
-                value=Source.WALK_IN.value,
-                allow_blank=False,
-                id="source",
-            )
-            yield Label("Doctor")
-            yield Select(
-                [(f"{d.name} · {d.specialty}", d.id) for d in self.engine.doctors()],
-                value=self.doctor_id,
-                allow_blank=False,
-                id="doctor",
-            )
-            yield Label("Slot")
-            yield Select(
-                slot_choices(self.engine, self.doctor_id),
-                value=self.slot_id,
-                allow_blank=False,
-                id="slot",
-            )
+            with Horizontal(classes="field"):
+                yield Label("Patient")
+                yield Input(placeholder="e.g. Meera Joshi", id="patient")
+            with Horizontal(classes="field"):
+                yield Label("Source")
+                yield Select(
+                    [(f"{s.value} ({self.engine.priorities[s]})", s.value) for s in Source],
+                    value=Source.WALK_IN.value,
+                    allow_blank=False,
+                    id="source",
+                )
+            with Horizontal(classes="field"):
+                yield Label("Doctor")
+                yield Select(
+                    [(f"{d.name} · {d.specialty}", d.id) for d in self.engine.doctors()],
+                    value=self.doctor_id,
+                    allow_blank=False,
+                    id="doctor",
+                )
+            with Horizontal(classes="field"):
+                yield Label("Slot")
+                yield Select(
+                    slot_choices(self.engine, self.doctor_id),
+                    value=self.slot_id,
+                    allow_blank=False,
+                    id="slot",
+                )
             yield Static(id="error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Book", variant="primary", id="ok")

@@ -22,8 +22,10 @@ class DelayForm(Dialog[list[Event]]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = f"{self.doctor.name} is running late"
-            yield Label("Minutes late (negative to catch up)")
-            yield Input("10", type="integer", id="minutes")
+            with Horizontal(classes="field"):
+                yield Label("Minutes")
+                yield Input("10", type="integer", id="minutes")
+            yield Static("Negative minutes: the doctor has caught up.", classes="hint")
             yield Static(id="error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Shift slots", variant="primary", id="ok")
