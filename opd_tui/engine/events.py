@@ -6,9 +6,9 @@ the journal can rebuild a day from them without asking the rules again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from .model import Source, Status
 
@@ -162,3 +162,28 @@ EVENT_TYPES: dict[str, type[Event]] = {
         Delayed,
     )
 }
+
+
+def _slot_init(cls: type[Event]) -> Any:
+    """An ``__init__`` for a frozen slots dataclass that fills each slot through its descriptor.
+
+    The one dataclasses writes for a frozen class calls ``object.__setattr__`` per field, which
+    made building events the engine's largest cost; a slot's own descriptor does the same store
+    in about half the time. Fields, signature, equality, hashing and immutability are unchanged.
+    """
+    names = [f.name for f in fields(cls)]
+    namespace = dict(globals())
+    for name in names:
+        owner = next(c for c in cls.__mro__ if name in vars(c))
+        namespace[f"_set_{name}"] = vars(owner)[name].__set__
+    lines = [f"def __init__(self, {', '.join(names)}):"]
+    lines += [f"    _set_{name}(self, {name})" for name in names]
+    exec("\n".join(lines), namespace)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = {f.name: f.type for f in fields(cls)} | {"return": None}
+    return init
+
+
+for _cls in EVENT_TYPES.values():
+    _cls.__init__ = _slot_init(_cls)  # type: ignore[method-assign]

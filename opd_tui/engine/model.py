@@ -20,11 +20,17 @@ class Source(StrEnum):
 
     @classmethod
     def parse(cls, value: str | Source) -> Source:
+        exact = _SOURCES.get(value) if isinstance(value, str) else None
+        if exact is not None:  # a member or an exact value: the common case, one dict lookup
+            return exact
         try:
             return cls(value.strip().lower().replace("_", "-") if isinstance(value, str) else value)
         except ValueError:
             names = ", ".join(s.value for s in cls)
             raise Invalid(f"unknown source {value!r} (expected one of: {names})") from None
+
+
+_SOURCES: dict[str, Source] = {source.value: source for source in Source}
 
 
 DEFAULT_PRIORITIES: dict[Source, int] = {
