@@ -272,6 +272,7 @@ class OpdApp(App[None]):
         if alerts[0].slot_id != self.slot_id:
             lines.append("Press j to jump there.")
         title = f"Preemption · {where}" if any(a.preemption for a in alerts) else where
+        self.clear_notifications()  # the newest change is the news; the log keeps the rest
         self.notify("\n".join(lines), title=title, severity="warning", timeout=8, markup=False)
 
     def tick(self) -> None:
