@@ -49,6 +49,11 @@ async def help_screen(pilot: Pilot[None]) -> None:
     await pilot.pause(0.2)
 
 
+async def light_theme(pilot: Pilot[None]) -> None:
+    pilot.app.theme = "textual-light"
+    await preemption(pilot)
+
+
 SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("dashboard", (120, 40), nothing),
     ("dashboard-80x24", (80, 24), nothing),
@@ -56,6 +61,7 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("preemption", (120, 40), preemption),
     ("overview", (120, 40), overview),
     ("help", (120, 40), help_screen),
+    ("light-theme", (120, 40), light_theme),
 ]
 
 
