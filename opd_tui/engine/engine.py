@@ -9,6 +9,7 @@ restores the rule with the fewest changes, and returns one event per change.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -31,7 +32,12 @@ from .events import (
     Waitlisted,
 )
 from .model import (
+    BOOKED,
+    CANCELLED,
     DEFAULT_PRIORITIES,
+    NO_SHOW,
+    SERVED,
+    WAITING,
     Doctor,
     Seat,
     Slot,
@@ -131,7 +137,7 @@ class Engine:
                 self.priorities[source],
                 arrival,
                 slot_id,
-                Status.WAITING,
+                WAITING,
                 now,
             )
             self._tokens[token.id] = token
@@ -140,22 +146,22 @@ class Engine:
             return events
 
     def cancel(self, token_id: str) -> list[Event]:
-        return self._leave(token_id, Status.CANCELLED)
+        return self._leave(token_id, CANCELLED)
 
     def no_show(self, token_id: str) -> list[Event]:
-        return self._leave(token_id, Status.NO_SHOW)
+        return self._leave(token_id, NO_SHOW)
 
     def serve(self, token_id: str) -> list[Event]:
         """The patient has been seen: the token keeps its seat and can no longer be preempted."""
         with self._lock:
             token = self._live_token(token_id, "serve")
-            if token.status is Status.WAITING:
+            if token.status is WAITING:
                 raise Conflict(
                     f"{token.number} is on the waitlist; only a booked token can be served"
                 )
             seating = self._seating[token.slot_id]
             seating.remove(token)
-            token.status = Status.SERVED
+            token.status = SERVED
             seating.served.append(token)
             return [Served(self._clock(), token.id, token.slot_id)]
 
@@ -178,7 +184,7 @@ class Engine:
             seating = self._seating[token.slot_id]
             seating.remove(token)
             token.priority = target
-            if token.status is Status.BOOKED:
+            if token.status is BOOKED:
                 seating.seat(token)
             else:
                 seating.wait(token)
@@ -196,7 +202,7 @@ class Engine:
             now = self._clock()
             origin = token.slot_id
             events: list[Event] = [Moved(now, token.id, origin, slot_id)]
-            was_booked = token.status is Status.BOOKED
+            was_booked = token.status is BOOKED
             self._seating[origin].remove(token)
             if was_booked:
                 self._fill(self._slots[origin], now, events, seat_of=token.id)
@@ -291,7 +297,7 @@ class Engine:
                         event.priority,
                         event.arrival,
                         event.slot_id,
-                        Status.WAITING,
+                        WAITING,
                         event.at,
                     )
                     self._tokens[token.id] = token
@@ -325,21 +331,21 @@ class Engine:
                 token = self._tokens[token_id]
                 seating.remove(token)
                 if isinstance(event, Cancelled):
-                    token.status = Status.CANCELLED
+                    token.status = CANCELLED
                     seating.cancelled += 1
                 else:
-                    token.status = Status.NO_SHOW
+                    token.status = NO_SHOW
                     seating.no_shows += 1
             case Served(token_id=token_id, slot_id=slot_id):
                 seating = self._seating[slot_id]
                 token = self._tokens[token_id]
                 seating.remove(token)
-                token.status = Status.SERVED
+                token.status = SERVED
                 seating.served.append(token)
             case Bumped(token_id=token_id, slot_id=slot_id, new_priority=new_priority):
                 seating = self._seating[slot_id]
                 token = self._tokens[token_id]
-                booked = token.status is Status.BOOKED
+                booked = token.status is BOOKED
                 seating.remove(token)
                 token.priority = new_priority
                 seating.seat(token) if booked else seating.wait(token)
@@ -466,20 +472,20 @@ class Engine:
 
     def _leave(self, token_id: str, status: Status) -> list[Event]:
         with self._lock:
-            verb = "cancel" if status is Status.CANCELLED else "mark as no-show"
+            verb = "cancel" if status is CANCELLED else "mark as no-show"
             token = self._live_token(token_id, verb)
             now = self._clock()
             seating = self._seating[token.slot_id]
             was = token.status
             seating.remove(token)
             token.status = status
-            if status is Status.CANCELLED:
+            if status is CANCELLED:
                 seating.cancelled += 1
                 events: list[Event] = [Cancelled(now, token.id, token.slot_id, was)]
             else:
                 seating.no_shows += 1
                 events = [NoShow(now, token.id, token.slot_id, was)]
-            if was is Status.BOOKED:
+            if was is BOOKED:
                 self._fill(self._slots[token.slot_id], now, events, seat_of=token.id)
             return events
 
@@ -524,9 +530,12 @@ class Engine:
         events.append(Promoted(now, best.id, slot_id, weakest.id))
 
     def _next_level(self, priority: int, up: bool) -> int | None:
+        levels = self._levels
         if up:
-            return next((p for p in self._levels if p > priority), None)
-        return next((p for p in reversed(self._levels) if p < priority), None)
+            i = bisect_right(levels, priority)
+            return levels[i] if i < len(levels) else None
+        i = bisect_left(levels, priority)
+        return levels[i - 1] if i else None
 
     def _next_number(self, doctor_id: str) -> str:
         self._numbers[doctor_id] += 1
@@ -578,9 +587,10 @@ def _reason(winner: Token, loser: Token) -> str:
 
 
 def _text(value: object, what: str) -> str:
-    if not isinstance(value, str) or not value.strip():
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
         raise Invalid(f"{what} must not be empty")
-    return value.strip()
+    return text
 
 
 def _identifier(value: object, what: str) -> str:

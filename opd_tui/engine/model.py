@@ -52,7 +52,13 @@ class Status(StrEnum):
     @property
     def is_live(self) -> bool:
         """Live tokens still compete for a seat; served and closed ones do not."""
-        return self is Status.BOOKED or self is Status.WAITING
+        return self is BOOKED or self is WAITING
+
+
+# The statuses as plain names, for the engine's hot paths: on CPython 3.11 a member looked up on
+# its enum class (``Status.BOOKED``) costs about 0.1 µs, as much as a small function call.
+BOOKED, WAITING, SERVED = Status.BOOKED, Status.WAITING, Status.SERVED
+CANCELLED, NO_SHOW = Status.CANCELLED, Status.NO_SHOW
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from heapq import heapify, heappop, heappush
 
-from .model import Status, Token
+from .model import BOOKED, WAITING, Token
 
 _COMPACT_AT = 64
 
@@ -42,21 +42,21 @@ class Seating:
     def seat(self, token: Token) -> None:
         entry = (token.rank, token)
         token._entry = entry
-        token.status = Status.BOOKED
+        token.status = BOOKED
         heappush(self._booked, entry)
         self.booked_count += 1
 
     def wait(self, token: Token) -> None:
         entry = (-token.rank, token)
         token._entry = entry
-        token.status = Status.WAITING
+        token.status = WAITING
         heappush(self._waiting, entry)
         self.waiting_count += 1
 
     def remove(self, token: Token) -> None:
         """Take a live token out of whichever heap holds it; its entry goes stale."""
         token._entry = None
-        if token.status is Status.BOOKED:
+        if token.status is BOOKED:
             self.booked_count -= 1
             if len(self._booked) > _COMPACT_AT and len(self._booked) > 2 * self.booked_count:
                 self._booked = _compacted(self._booked)
