@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from conftest import FakeClock, FakeMonotonic
+from conftest import FakeClock, FakeMonotonic, small_clinic
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, DataTable, Input, Select, Static
 
+from opd_tui.desk import MemoryDesk
 from opd_tui.engine import Status
-from opd_tui.ui.activity import ActivityLog
+from opd_tui.ui.activity import MAX_LINES, ActivityLog
 from opd_tui.ui.app import OpdApp
 from opd_tui.ui.header import ClinicHeader
 from opd_tui.ui.screens.booking import BookForm
@@ -383,3 +384,19 @@ async def test_q_quits(app: OpdApp) -> None:
         await pilot.pause()
         assert app.return_code == 0
         assert not app.is_running
+
+
+async def test_a_long_day_keeps_only_the_newest_log_lines(clock: FakeClock) -> None:
+    engine, history = small_clinic(clock)
+    for n in range(MAX_LINES):
+        history += engine.book("rao-10", f"Patient {n}", "walk-in")
+    app = OpdApp(MemoryDesk(engine, "Test Clinic", clock().date()), history=history)
+    async with app.run_test(size=SIZE):
+        log = app.query_one(ActivityLog)
+        assert log.row_count == MAX_LINES
+        keys = [row.key.value for row in log.ordered_rows]
+        assert keys[0] == str(len(history)) and keys[-1] == str(len(history) - MAX_LINES + 1)
+        assert log_lines(app)[0] == (
+            f"RAO-{len(engine.tokens()):03d} Patient {MAX_LINES - 1} waitlisted (slot full)"
+            " · walk-in 1 · Dr Asha Rao 10:00"
+        )

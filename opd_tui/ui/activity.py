@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from rich.text import Text
 from textual.widgets import DataTable
@@ -112,6 +112,13 @@ class ActivityLog(DataTable[Text]):
         self.add_column("#", key="seq", width=5)
         self.add_column("Time", key="time", width=8)
         self.add_column("What happened", key="what")
+
+    def record_history(self, events: Sequence[Event], engine: Engine) -> None:
+        """The day so far: only the newest lines are kept, numbered as in the whole day."""
+        skipped = max(0, len(events) - MAX_LINES)
+        self._seq = self._oldest = skipped
+        self._oldest += 1
+        self.record(events[skipped:], engine)
 
     def record(self, events: Iterable[Event], engine: Engine, tag: str = "") -> None:
         rows = []

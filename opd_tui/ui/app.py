@@ -113,7 +113,7 @@ class OpdApp(App[None]):
         self.refresh_doctors(d.id for d in doctors)
         if doctors:
             self.show_doctor(doctors[0].id)
-        self.query_one(ActivityLog).record(self.history, self.engine)
+        self.query_one(ActivityLog).record_history(self.history, self.engine)
         self.refresh_header()
         self.set_interval(POLL_SECONDS, self.tick)
         self.query_one("#doctors").focus()
