@@ -104,6 +104,11 @@ class Store(Protocol):
         """The day's events with a sequence number above ``after``, in order."""
         ...
 
+    def history(self, day: date) -> tuple[list[Event], int]:
+        """The whole day's events in order and the last one's sequence number (0 if none):
+        ``events(day)`` without the bookkeeping, for restoring a day fast."""
+        ...
+
     def actions(self, day: date) -> list[Action]: ...
 
     def record(

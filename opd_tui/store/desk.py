@@ -8,6 +8,7 @@ next ``poll``), so the dashboard can say someone else changed what it shows.
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import threading
@@ -138,15 +139,23 @@ class JournalDesk:
 
     def _restore(self) -> tuple[Engine, int]:
         engine = Engine(clock=self._engine_clock, priorities=self.priorities)
-        recorded = self.store.events(self.day)
-        self.history = [r.event for r in recorded]
+        # A day is hundreds of thousands of new objects and no garbage: the collector's passes
+        # over them would cost as much as the restore itself.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
+            self.history, last_seq = self.store.history(self.day)
             engine.apply_all(self.history)
+        except StoreError:
+            raise
         except Exception as error:
             raise StoreError(
                 f"the journal of {self.day.isoformat()} cannot be replayed ({error!r})"
             ) from None
-        return engine, (recorded[-1].seq if recorded else 0)
+        finally:
+            if collecting:
+                gc.enable()
+        return engine, last_seq
 
     def _reload(self) -> None:
         """After a failed write the engine may hold an unrecorded decision: rebuild it from the

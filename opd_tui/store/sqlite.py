@@ -15,8 +15,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..engine import Event
 from .base import Action, DayInfo, Decision, NewDay, Previous, Receipt, Recorded, StoreError
-from .codec import decode, dumps, encode
+from .codec import decode, decode_many, dumps, encode
 
 APP = "opd-tui"
 SCHEMA_VERSION = 1
@@ -216,13 +217,17 @@ class SqliteStore:
 
     def events(self, day: date, after: int = 0) -> list[Recorded]:
         rows = self._read(
-            "SELECT seq, action_id, kind, at, data FROM events WHERE day = ? AND seq > ? "
+            "SELECT kind, at, data, seq, action_id FROM events WHERE day = ? AND seq > ? "
             "ORDER BY seq",
             (day.isoformat(), after),
         ).fetchall()
-        return [
-            Recorded(seq, action, decode(kind, at, data)) for seq, action, kind, at, data in rows
-        ]
+        return _recorded(rows)
+
+    def history(self, day: date) -> tuple[list[Event], int]:
+        rows = self._read(
+            "SELECT kind, at, data, seq FROM events WHERE day = ? ORDER BY seq", (day.isoformat(),)
+        ).fetchall()
+        return decode_many(rows), (rows[-1][3] if rows else 0)
 
     def actions(self, day: date) -> list[Action]:
         rows = self._read(
@@ -298,11 +303,11 @@ class SqliteStore:
     ) -> Receipt:
         with self._write() as con:
             rows = con.execute(
-                "SELECT seq, action_id, kind, at, data FROM events WHERE day = ? AND seq > ? "
+                "SELECT kind, at, data, seq, action_id FROM events WHERE day = ? AND seq > ? "
                 "ORDER BY seq",
                 (day.isoformat(), after),
             ).fetchall()
-            newer = [Recorded(s, a, decode(kind, at, data)) for s, a, kind, at, data in rows]
+            newer = _recorded(rows)
             return self._append(con, day, desk, decide(newer))
 
     def _append(self, con: sqlite3.Connection, day: date, desk: str, decision: Decision) -> Receipt:
@@ -325,6 +330,12 @@ class SqliteStore:
 
     def close(self) -> None:
         self._con.close()
+
+
+def _recorded(rows: list[Any]) -> list[Recorded]:
+    """``(kind, at, data, seq, action_id)`` rows as recorded events, decoded in one batch."""
+    events = decode_many(rows)
+    return [Recorded(row[3], row[4], event) for row, event in zip(rows, events, strict=True)]
 
 
 def _create_private(path: Path) -> None:
