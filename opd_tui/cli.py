@@ -59,6 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write a day's tokens and events to stdout")
     _add_journal_options(export, argparse.SUPPRESS)
     export.add_argument("--format", choices=("json", "csv"), default="json")
+    simulate = commands.add_parser(
+        "simulate", help="play a clinic file's whole day headlessly and print its report"
+    )
+    simulate.add_argument("file", metavar="FILE", help="a clinic file (TOML)")
+    formats = simulate.add_mutually_exclusive_group()
+    formats.add_argument("--json", dest="format", action="store_const", const="json")
+    formats.add_argument("--csv", dest="format", action="store_const", const="csv")
+    simulate.set_defaults(format="text")
     return parser
 
 
@@ -81,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             _export(args.db, args.day, args.format)
             return 0
+        if args.command == "simulate":
+            from .scenario.simulate import simulate
+
+            return simulate(args.file, args.format, day=args.day)
         from .store import open_desk
         from .ui.app import OpdApp
 

@@ -1,0 +1,409 @@
+"""Plain data from a clinic file → a ``Scenario``, noting every problem instead of stopping.
+
+Checks here are the ones a reader could make with the file alone: keys, types, times, which slot
+or doctor or earlier booking each action names. Whether the engine accepts each action is settled
+afterwards by playing the day (see ``load``). An entry with a problem is left out, and so, quietly,
+is every later action that depends on it, so one mistake is reported once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection
+from dataclasses import replace
+from datetime import time
+from typing import Any
+
+from ..engine import Invalid, Source
+from ..engine.model import format_hhmm, parse_hhmm
+from .model import (
+    ACTION_KINDS,
+    BOOK,
+    BUMP,
+    CAPACITY,
+    DELAY,
+    MOVE,
+    TOKEN_ACTIONS,
+    Action,
+    DoctorSpec,
+    Scenario,
+    SlotSpec,
+)
+from .problems import Path, format_path
+
+Found = list[tuple[Path, str]]
+
+TOP_KEYS = ("clinic", "opens", "priorities", "doctors", "timeline")
+DOCTOR_KEYS = ("id", "name", "specialty", "slots")
+SLOT_KEYS = ("id", "start", "end", "capacity")
+ACTION_KEYS: dict[str, frozenset[str]] = {
+    BOOK: frozenset({"at", BOOK, "patient", "source", "label"}),
+    BUMP: frozenset({"at", BUMP, "to"}),
+    MOVE: frozenset({"at", MOVE, "to"}),
+    CAPACITY: frozenset({"at", CAPACITY, "to"}),
+    DELAY: frozenset({"at", DELAY, "minutes"}),
+    **{kind: frozenset({"at", kind}) for kind in TOKEN_ACTIONS - {BUMP, MOVE}},
+}
+_KINDS = frozenset(ACTION_KINDS)
+_SOURCES = ", ".join(source.value for source in Source)
+
+
+def parse(data: dict[str, Any], file: str) -> tuple[Scenario, Found]:
+    found: Found = []
+    _unknown_keys(data, TOP_KEYS, (), found)
+    name = _text(data, "clinic", (), found) or ""
+    priorities = _priorities(data.get("priorities"), found)
+    clinic = _Clinic(found)
+    clinic.read(data.get("doctors"))
+    doctors = tuple(clinic.doctors)
+    timeline = _Timeline(clinic, found).read(data.get("timeline", []))
+    opens = _opens(data, doctors, timeline, found)
+    return Scenario(file, name, priorities, opens, doctors, timeline), found
+
+
+# ------------------------------------------------------------------------------------ pieces
+
+
+def _priorities(value: Any, found: Found) -> dict[Source, int]:
+    priorities: dict[Source, int] = {}
+    if value is None:
+        return priorities
+    if not isinstance(value, dict):
+        found.append((("priorities",), "must be a table of source = number"))
+        return priorities
+    for key, priority in value.items():
+        path = ("priorities", key)
+        try:
+            source = Source.parse(key)
+        except Invalid:
+            found.append((path, f"unknown source (expected one of: {_SOURCES})"))
+            continue
+        if _whole(priority):
+            priorities[source] = priority
+        else:
+            found.append((path, f"must be a whole number, not {priority!r}"))
+    return priorities
+
+
+class _Clinic:
+    """The doctors and slots; ``known`` ids may be named by actions, ``lost`` ones cannot play."""
+
+    def __init__(self, found: Found) -> None:
+        self.found = found
+        self.doctors: list[DoctorSpec] = []
+        self.known_doctors: dict[str, Path] = {}
+        self.known_slots: dict[str, Path] = {}
+        self.lost: set[str] = set()
+
+    def read(self, value: Any) -> None:
+        if value is None:
+            self.found.append((("doctors",), "required: at least one [[doctors]] table"))
+        elif not _tables(value):
+            self.found.append((("doctors",), "must be a list of tables ([[doctors]])"))
+        else:
+            for i, entry in enumerate(value):
+                self.doctor(("doctors", i), entry)
+
+    def doctor(self, path: Path, entry: dict[str, Any]) -> None:
+        found = self.found
+        _unknown_keys(entry, DOCTOR_KEYS, path, found)
+        doctor_id = _text(entry, "id", path, found)
+        name = _text(entry, "name", path, found)
+        specialty = _text(entry, "specialty", path, found)
+        playable = name is not None and specialty is not None
+        if doctor_id is not None:
+            if not _unique(doctor_id, (*path, "id"), self.known_doctors, "doctor id", found):
+                playable = False
+            elif not playable:
+                self.lost.add(doctor_id)
+        slots: list[SlotSpec] = []
+        where: Path = (*path, "slots")
+        value = entry.get("slots")
+        if value is None:
+            found.append((where, "required: at least one slot"))
+        elif not _tables(value):
+            found.append((where, "must be a list of tables ([[doctors.slots]])"))
+        else:
+            for j, slot_entry in enumerate(value):
+                slot = self.slot((*where, j), slot_entry, doctor_id or "")
+                if slot is not None and playable:
+                    slots.append(slot)
+                elif slot is not None:
+                    self.lost.add(slot.id)
+        if doctor_id is not None and name is not None and specialty is not None and playable:
+            self.doctors.append(DoctorSpec(doctor_id, name, specialty, tuple(slots), path))
+
+    def slot(self, path: Path, entry: dict[str, Any], doctor_id: str) -> SlotSpec | None:
+        found = self.found
+        _unknown_keys(entry, SLOT_KEYS, path, found)
+        start = _clock_time(entry, "start", path, found)
+        end = _clock_time(entry, "end", path, found)
+        playable = start is not None and end is not None
+        if start is not None and end is not None and end <= start:
+            found.append(((*path, "end"), f"must be after start ({format_hhmm(start)})"))
+            playable = False
+        capacity = _seats(entry, "capacity", path, found)
+        if "id" in entry:
+            slot_id = _text(entry, "id", path, found)
+        elif start is not None:
+            slot_id = f"{doctor_id}-{format_hhmm(start).replace(':', '')}"
+        else:
+            slot_id = None
+        if slot_id is None:
+            return None
+        if not _unique(slot_id, (*path, "id"), self.known_slots, "slot id", found):
+            return None  # the id names an earlier slot
+        if not playable or start is None or end is None or capacity is None:
+            self.lost.add(slot_id)
+            return None
+        return SlotSpec(slot_id, format_hhmm(start), format_hhmm(end), capacity, path)
+
+
+class _Timeline:
+    """Reads the actions in order, resolving each token reference to the booking it names."""
+
+    def __init__(self, clinic: _Clinic, found: Found) -> None:
+        self.clinic = clinic
+        self.found = found
+        self.dropped = False
+        self.labels: dict[str, int] = {}
+        self.names: dict[str, int] = {}
+        self.broken: set[int] = set()
+        self.previous = -1
+
+    def read(self, value: Any) -> tuple[Action, ...]:
+        if not _tables(value):
+            self.found.append((("timeline",), "must be a list of tables ([[timeline]])"))
+            return ()
+        actions: list[Action] = []
+        for index, entry in enumerate(value):
+            problems = len(self.found)
+            self.dropped = False
+            action = self.action(index, entry)
+            if action is None:
+                continue
+            if len(self.found) > problems or self.dropped or action.booking in self.broken:
+                # A problem here, or (quietly) in the booking, slot or doctor it depends on.
+                if action.kind == BOOK:
+                    self.broken.add(index)
+            else:
+                actions.append(action)
+        return tuple(actions)
+
+    def action(self, index: int, entry: dict[str, Any]) -> Action | None:
+        path: Path = ("timeline", index)
+        kinds = [key for key in entry if key in _KINDS]
+        if len(kinds) != 1:
+            if kinds:
+                self.found.append((path, f"has more than one action: {', '.join(kinds)}"))
+            else:
+                self.found.append((path, f"needs one action key: {', '.join(ACTION_KINDS)}"))
+            return None
+        kind = kinds[0]
+        _unknown_keys(entry, ACTION_KEYS[kind], path, self.found)
+        at = _clock_time(entry, "at", path, self.found)
+        if at is not None:
+            if at < self.previous:
+                self.found.append(
+                    (
+                        (*path, "at"),
+                        f"{format_hhmm(at)} is before the previous action ({format_hhmm(self.previous)})",
+                    )
+                )
+            else:
+                self.previous = at
+        target = _text(entry, kind, path, self.found)
+        action = Action(index, self.previous if at is None else at, kind, target or "")
+        if target is None:
+            return action
+        if kind == BOOK:
+            return self.book(action, entry, path)
+        if kind in TOKEN_ACTIONS:
+            booking = self.reference(target, (*path, kind))
+            action = replace(action, booking=booking)
+            if kind == MOVE:
+                to = _text(entry, "to", path, self.found)
+                if to is not None and self.known_slot(to, (*path, "to")):
+                    action = replace(action, to=to)
+            elif kind == BUMP:
+                action = replace(action, to=self.bump_to(entry, path))
+            return action
+        if kind == CAPACITY:
+            self.known_slot(target, (*path, kind))
+            seats = _seats(entry, "to", path, self.found)
+            if seats is not None:
+                action = replace(action, number=seats)
+            return action
+        # DELAY
+        doctors = self.clinic.known_doctors
+        if target not in doctors:
+            self.found.append(((*path, kind), f"no doctor {target!r}{_guess(target, doctors)}"))
+        elif target in self.clinic.lost:
+            self.dropped = True
+        minutes = entry.get("minutes")
+        if minutes is None:
+            self.found.append(((*path, "minutes"), "required"))
+        elif not _whole(minutes) or minutes == 0:
+            self.found.append(
+                ((*path, "minutes"), f"must be a non-zero whole number, not {minutes!r}")
+            )
+        else:
+            action = replace(action, number=minutes)
+        return action
+
+    def book(self, action: Action, entry: dict[str, Any], path: Path) -> Action:
+        self.known_slot(action.target, (*path, BOOK))
+        patient = _text(entry, "patient", path, self.found) or ""
+        source = _text(entry, "source", path, self.found)
+        if source is not None:
+            try:
+                source = Source.parse(source).value
+            except Invalid:
+                self.found.append(
+                    ((*path, "source"), f"unknown source {source!r} (expected one of: {_SOURCES})")
+                )
+        label = ""
+        if "label" in entry:
+            label = _text(entry, "label", path, self.found) or ""
+            if label in self.labels:
+                other = self.labels[label]
+                self.found.append(
+                    ((*path, "label"), f"{label!r} is already the label of timeline[{other}]")
+                )
+            elif label:
+                self.labels[label] = action.index
+        if patient:
+            self.names[patient.casefold()] = action.index
+        return replace(action, patient=patient, source=source or "", label=label)
+
+    def reference(self, text: str, path: Path) -> int:
+        booking = self.labels.get(text)
+        if booking is None:
+            booking = self.names.get(text.casefold())
+        if booking is None:
+            self.found.append((path, f"no earlier booking has the label or patient name {text!r}"))
+            return -1
+        return booking
+
+    def bump_to(self, entry: dict[str, Any], path: Path) -> str:
+        to = entry.get("to", "up")
+        if to in ("up", "down"):
+            return str(to)
+        if isinstance(to, str):
+            try:
+                return Source.parse(to).value
+            except Invalid:
+                pass
+        self.found.append(((*path, "to"), f"must be 'up', 'down' or a source, not {to!r}"))
+        return "up"
+
+    def known_slot(self, slot_id: str, path: Path) -> bool:
+        slots = self.clinic.known_slots
+        if slot_id not in slots:
+            self.found.append((path, f"no slot {slot_id!r}{_guess(slot_id, slots)}"))
+            return False
+        if slot_id in self.clinic.lost:
+            self.dropped = True
+        return True
+
+
+def _opens(
+    data: dict[str, Any],
+    doctors: tuple[DoctorSpec, ...],
+    timeline: tuple[Action, ...],
+    found: Found,
+) -> int:
+    """When the set-up happens: ``opens``, else the first action, else the first slot's start."""
+    first = timeline[0].at if timeline else None
+    if "opens" in data:
+        opens = _clock_time(data, "opens", (), found)
+        if opens is not None:
+            if first is not None and first < opens:
+                found.append((("opens",), f"is after the first action ({format_hhmm(first)})"))
+            return opens
+    if first is not None:
+        return first
+    starts = [parse_hhmm(s.start) for d in doctors for s in d.slots if s.start]
+    return min(starts, default=0)
+
+
+# ----------------------------------------------------------------------------------- helpers
+
+
+def _tables(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _seats(entry: dict[str, Any], key: str, path: Path, found: Found) -> int | None:
+    value = entry.get(key)
+    if value is None:
+        found.append(((*path, key), "required: a number of seats"))
+    elif not _whole(value):
+        found.append(((*path, key), f"must be a whole number, not {value!r}"))
+    elif value < 0:
+        found.append(((*path, key), "must be >= 0"))
+    else:
+        return int(value)
+    return None
+
+
+def _text(entry: dict[str, Any], key: str, path: Path, found: Found) -> str | None:
+    value = entry.get(key)
+    if value is None:
+        found.append(((*path, key), "required"))
+        return None
+    if not isinstance(value, str):
+        found.append(((*path, key), f"must be a string, not {value!r}"))
+        return None
+    if not value.strip():
+        found.append(((*path, key), "must not be empty"))
+        return None
+    return value.strip()
+
+
+def _clock_time(entry: dict[str, Any], key: str, path: Path, found: Found) -> int | None:
+    value = entry.get(key)
+    if value is None:
+        found.append(((*path, key), "required"))
+        return None
+    if isinstance(value, time) and value.second == 0 and value.microsecond == 0:
+        return value.hour * 60 + value.minute
+    if isinstance(value, str):
+        try:
+            return parse_hhmm(value)
+        except Invalid:
+            pass
+    found.append(((*path, key), f"must be a time HH:MM, not {value!r}"))
+    return None
+
+
+def _unknown_keys(entry: dict[str, Any], known: Collection[str], path: Path, found: Found) -> None:
+    for key in entry:
+        if key in known:
+            continue
+        if path and key in TOP_KEYS:
+            hint = f" here: TOML puts a {key} written after a table header into that table"
+            found.append(((*path, key), f"unknown key{hint}; write it before the first table"))
+        else:
+            found.append(((*path, key), f"unknown key{_guess(key, known)}"))
+
+
+def _unique(value: str, path: Path, seen: dict[str, Path], what: str, found: Found) -> bool:
+    if value in seen:
+        found.append((path, f"duplicate {what} {value!r} (first at {format_path(seen[value])})"))
+        return False
+    seen[value] = path[:-1]
+    return True
+
+
+def _has_problem(found: Found, since: int, path: Path) -> bool:
+    return any(p[: len(path)] == path for p, _ in found[since:])
+
+
+def _guess(word: str, choices: Collection[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

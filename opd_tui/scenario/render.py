@@ -1,0 +1,245 @@
+"""A day report as text for people, and as JSON or CSV for machines."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from ..engine import Stats
+from .report import DayReport, Waits
+
+STAT_FIELDS = (
+    "capacity",
+    "booked",
+    "served",
+    "waiting",
+    "no_shows",
+    "cancelled",
+    "preemptions",
+    "promotions",
+)
+WAIT_NOTE = (
+    "wait = minutes from the later of arrival and the slot's scheduled start to being served "
+    "(served tokens only)"
+)
+TEXT_PREEMPTED_LIMIT = 20
+
+
+def as_text(report: DayReport) -> str:
+    out: list[str] = []
+    t = report.totals
+    out.append(f"{report.clinic} — end of day {report.day.isoformat()}")
+    span = f", {report.first}–{report.last}" if report.actions else ""
+    out.append(f"{report.actions} actions{span}; {report.tokens} tokens")
+    out.append("")
+    out.append(
+        f"Utilisation {_pct(t)} ({t.occupied} of {t.capacity} seats) · served {t.served}"
+        f" · still booked {t.booked} · waiting {t.waiting}"
+    )
+    out.append(
+        f"Preemptions {t.preemptions} · promotions {t.promotions} · no-shows {t.no_shows}"
+        f" · cancellations {t.cancelled}"
+    )
+    out.append(f"Waits: {_waits(report.waits)}")
+    out.append("")
+    header = (
+        f"{'doctor / slot':<34} {'seats':>5} {'booked':>6} {'served':>6} {'wait':>4} "
+        f"{'no-sh':>5} {'canc':>4} {'pre':>3} {'pro':>3} {'util':>5}  wait median/mean/max"
+    )
+    out.append(header)
+    out.append("-" * len(header))
+    for doctor in report.doctors:
+        out.append(_row(f"{doctor.name} ({doctor.specialty})", doctor.stats, doctor.waits))
+        for slot in doctor.slots:
+            late = f" +{slot.delay}m" if slot.delay else ""
+            out.append(
+                _row(f"  {slot.slot_id} {slot.start}–{slot.end}{late}", slot.stats, slot.waits)
+            )
+    out.append("")
+    out.append("Tokens by source")
+    for line in report.sources:
+        out.append(
+            f"  {line.source.value:<10} {line.tokens:>6} tokens · {line.served:>6} served"
+            f" · {line.preempted:>5} preempted"
+        )
+    out.append("")
+    out.append(f"Preempted patients ({len(report.preempted)}), most often first")
+    for p in report.preempted[:TEXT_PREEMPTED_LIMIT]:
+        times = "once" if p.times == 1 else f"{p.times} times"
+        out.append(
+            f"  {p.number:<9} {p.patient:<24} {p.source.value:<10} {times:<8} "
+            f"in {p.slot_id}, ended {p.status.value.lower()}"
+        )
+    hidden = len(report.preempted) - TEXT_PREEMPTED_LIMIT
+    if hidden > 0:
+        out.append(f"  … and {hidden} more (--json or --csv lists them all)")
+    if not report.preempted:
+        out.append("  none")
+    out.append("")
+    out.append(WAIT_NOTE)
+    return "\n".join(out) + "\n"
+
+
+def as_data(report: DayReport) -> dict[str, Any]:
+    """The report as plain JSON-ready data; utilisation is a fraction, waits are minutes."""
+    return {
+        "clinic": report.clinic,
+        "day": report.day.isoformat(),
+        "actions": report.actions,
+        "first": report.first,
+        "last": report.last,
+        "tokens": report.tokens,
+        "totals": _stats(report.totals),
+        "waits": _wait_data(report.waits),
+        "wait_definition": WAIT_NOTE,
+        "doctors": [
+            {
+                "id": d.doctor_id,
+                "name": d.name,
+                "specialty": d.specialty,
+                **_stats(d.stats),
+                "waits": _wait_data(d.waits),
+                "slots": [
+                    {
+                        "id": s.slot_id,
+                        "start": s.start,
+                        "end": s.end,
+                        "delay": s.delay,
+                        **_stats(s.stats),
+                        "waits": _wait_data(s.waits),
+                    }
+                    for s in d.slots
+                ],
+            }
+            for d in report.doctors
+        ],
+        "sources": {
+            line.source.value: {
+                "tokens": line.tokens,
+                "served": line.served,
+                "preempted": line.preempted,
+            }
+            for line in report.sources
+        },
+        "preempted": [
+            {
+                "token": p.token_id,
+                "number": p.number,
+                "patient": p.patient,
+                "source": p.source.value,
+                "slot": p.slot_id,
+                "times": p.times,
+                "status": p.status.value,
+            }
+            for p in report.preempted
+        ],
+    }
+
+
+def as_json(report: DayReport) -> str:
+    return json.dumps(as_data(report), indent=2, ensure_ascii=False) + "\n"
+
+
+CSV_COLUMNS = ("scope", "id", "name", "tokens", *STAT_FIELDS, "utilisation", "wait_count",
+               "wait_median", "wait_mean", "wait_max", "preempted", "times", "status")  # fmt: skip
+
+
+def as_csv(report: DayReport) -> str:
+    """One row per day, doctor, slot, source and preempted token; ``scope`` says which.
+
+    Source rows fill ``tokens``, ``served`` and ``preempted`` (tokens preempted at least once);
+    preempted rows fill ``times`` and the token's final ``status``.
+    """
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(
+        {
+            "scope": "day",
+            "name": report.clinic,
+            "tokens": report.tokens,
+            **_stat_row(report.totals, report.waits),
+        }
+    )
+    for d in report.doctors:
+        writer.writerow(
+            {"scope": "doctor", "id": d.doctor_id, "name": d.name, **_stat_row(d.stats, d.waits)}
+        )
+        for s in d.slots:
+            name = f"{s.start}-{s.end}"
+            writer.writerow(
+                {"scope": "slot", "id": s.slot_id, "name": name, **_stat_row(s.stats, s.waits)}
+            )
+    for line in report.sources:
+        writer.writerow(
+            {
+                "scope": "source",
+                "id": line.source.value,
+                "tokens": line.tokens,
+                "served": line.served,
+                "preempted": line.preempted,
+            }
+        )
+    for p in report.preempted:
+        writer.writerow(
+            {
+                "scope": "preempted",
+                "id": p.number,
+                "name": p.patient,
+                "times": p.times,
+                "status": p.status.value,
+            }
+        )
+    return buffer.getvalue()
+
+
+def _stats(stats: Stats) -> dict[str, Any]:
+    data: dict[str, Any] = {name: getattr(stats, name) for name in STAT_FIELDS}
+    data["utilisation"] = round(stats.utilisation, 4)
+    return data
+
+
+def _stat_row(stats: Stats, waits: Waits) -> dict[str, Any]:
+    return {
+        **_stats(stats),
+        "wait_count": waits.count,
+        "wait_median": _minutes(waits.median),
+        "wait_mean": _minutes(waits.mean),
+        "wait_max": _minutes(waits.longest),
+    }
+
+
+def _wait_data(waits: Waits) -> dict[str, Any]:
+    return {
+        "count": waits.count,
+        "median": _minutes(waits.median),
+        "mean": _minutes(waits.mean),
+        "max": _minutes(waits.longest),
+    }
+
+
+def _minutes(value: float) -> float:
+    return round(value, 1)
+
+
+def _pct(stats: Stats) -> str:
+    return f"{stats.utilisation:.0%}"
+
+
+def _waits(waits: Waits) -> str:
+    if not waits.count:
+        return "none served"
+    return (
+        f"{waits.count} served · median {waits.median:.0f} min · mean {waits.mean:.1f} min"
+        f" · longest {waits.longest:.0f} min"
+    )
+
+
+def _row(label: str, s: Stats, waits: Waits) -> str:
+    wait = f"{waits.median:.0f}/{waits.mean:.0f}/{waits.longest:.0f}" if waits.count else "–"
+    return (
+        f"{label[:34]:<34} {s.capacity:>5} {s.booked:>6} {s.served:>6} {s.waiting:>4} "
+        f"{s.no_shows:>5} {s.cancelled:>4} {s.preemptions:>3} {s.promotions:>3} {_pct(s):>5}  {wait}"
+    )
