@@ -1,0 +1,178 @@
+"""``opd-tui simulate``: the demo day's report as text, JSON and CSV; a bad file exits 2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from opd_tui.cli import main
+from opd_tui.scenario.simulate import ProgressBar
+
+DEMO = str(files("opd_tui") / "data" / "demo.toml")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(["--day", "2026-11-25", "simulate", *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_the_text_report(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, DEMO)
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[:6] == [
+        "City General OPD — end of day 2026-11-25",
+        "164 actions, 07:37–13:04; 79 tokens",
+        "",
+        "Utilisation 93% (70 of 75 seats) · served 70 · still booked 0 · waiting 2",
+        "Preemptions 7 · promotions 6 · no-shows 3 · cancellations 4",
+        "Waits: 70 served · median 28 min · mean 28.1 min · longest 76 min",
+    ]
+    assert (
+        "  rao-10 10:00–11:00                   4      0      4    0     0    1   1   1  100%  26/26/49"
+        in lines
+    )
+    assert (
+        "  iyer-11 11:00–12:00 +20m             6      0      6    1     0    1   1   1  100%  47/47/72"
+        in lines
+    )
+    assert "  emergency       2 tokens ·      2 served ·     0 preempted" in lines
+    assert "  walk-in        34 tokens ·     29 served ·     5 preempted" in lines
+    assert "Preempted patients (7), most often first" in lines
+    assert any(line.startswith("  RAO-008   Meera Joshi ") for line in lines)
+    assert lines[-1].startswith("wait = minutes from the later of arrival")
+
+
+def test_the_json_report(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, DEMO, "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert data["totals"] == {
+        "capacity": 75,
+        "booked": 0,
+        "served": 70,
+        "waiting": 2,
+        "no_shows": 3,
+        "cancelled": 4,
+        "preemptions": 7,
+        "promotions": 6,
+        "utilisation": 0.9333,
+    }
+    assert data["sources"]["walk-in"] == {"tokens": 34, "served": 29, "preempted": 5}
+    [rao] = [d for d in data["doctors"] if d["id"] == "rao"]
+    [slot] = [s for s in rao["slots"] if s["id"] == "rao-10"]
+    assert slot["waits"] == {"count": 4, "median": 26.0, "mean": 25.8, "max": 49.0}
+    assert len(data["preempted"]) == 7
+    assert data["preempted"][0] == {
+        "token": data["preempted"][0]["token"],
+        "number": "RAO-008",
+        "patient": "Meera Joshi",
+        "source": "walk-in",
+        "slot": "rao-10",
+        "times": 1,
+        "status": "SERVED",
+    }
+
+
+def test_the_csv_report(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, DEMO, "--csv")
+    assert status == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    scopes = [row["scope"] for row in rows]
+    assert scopes.count("doctor") == 4 and scopes.count("slot") == 16
+    assert scopes.count("source") == 5 and scopes.count("preempted") == 7
+    day = rows[0]
+    assert (day["scope"], day["tokens"], day["served"], day["preemptions"]) == (
+        "day",
+        "79",
+        "70",
+        "7",
+    )
+    [slot] = [r for r in rows if r["id"] == "mehta-12"]
+    assert (slot["capacity"], slot["served"], slot["waiting"], slot["preemptions"]) == (
+        "3",
+        "3",
+        "1",
+        "2",
+    )
+
+
+def test_json_and_csv_are_one_choice(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["simulate", DEMO, "--json", "--csv"])
+    assert caught.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_a_bad_file_lists_every_problem_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "clinic.toml"
+    text = (files("opd_tui") / "data" / "demo.toml").read_text(encoding="utf-8")
+    text = text.replace(
+        'capacity = 5 },\n  { id = "mehta-10"', 'capacity = -5 },\n  { id = "mehta-10"'
+    )
+    text = text.replace('serve = "farhan"', 'serve = "sneha"')
+    text = text.replace('specialty = "Dermatology"', 'specialty = ""')
+    bad.write_text(text, encoding="utf-8")
+    status, out, err = run(capsys, str(bad))
+    assert (status, out) == (2, "")
+    lines = err.splitlines()
+    assert len(lines) == 4
+    assert lines[0].endswith(
+        "clinic.toml:108: timeline[86]: 10:02 serve sneha: refused: RAO-014 is on the waitlist;"
+        " only a booked token can be served"
+    )
+    assert lines[1].endswith("doctors[1].slots[0].capacity: must be >= 0")
+    assert lines[2].endswith("doctors[3].specialty: must not be empty")
+    assert lines[3] == "opd-tui: 3 problems; nothing played"
+    assert "Traceback" not in err
+
+
+def test_a_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, str(tmp_path / "nowhere.toml"))
+    assert status == 2
+    assert err.splitlines()[0].endswith(
+        "nowhere.toml: cannot read the file: No such file or directory"
+    )
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_draws_only_for_long_runs() -> None:
+    stream = Terminal()
+    bar = ProgressBar(stream, width=10)
+    bar(100, 200)  # short: no bar
+    assert stream.getvalue() == ""
+    bar(5000, 10000)
+    bar(5001, 10000)  # same percentage: not redrawn
+    bar(10000, 10000)
+    assert stream.getvalue() == (
+        "\rplaying [#####.....] 5,000/10,000 actions\rplaying [##########] 10,000/10,000 actions\n"
+    )
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = ['clinic = "Big"', "timeline = ["]
+    lines += [
+        f'  {{ at = "08:00", book = "a-09", patient = "P {i}", source = "walk-in" }},'
+        for i in range(6000)
+    ]
+    lines += ["]", "[[doctors]]", 'id = "a"', 'name = "Dr A"', 'specialty = "General"']
+    lines += ['slots = [{ id = "a-09", start = "09:00", end = "10:00", capacity = 10 }]']
+    big = tmp_path / "big.toml"
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status, out, err = run(capsys, str(big), "--json")
+    assert (status, err) == (0, "")
+    assert json.loads(out)["totals"]["waiting"] == 5990
