@@ -112,7 +112,9 @@ def bench_writes(path: Path, count: int) -> list[float]:
         if i % 3 == 2:
             seats = desk.engine.slot_view(slots[i % len(slots)]).booked
             live = [s.token.id for s in seats if s.token.status is Status.BOOKED]
-            action: tuple[object, ...] = ("serve", live[0]) if live else ("set_capacity", slots[0], 9)
+            action: tuple[object, ...] = (
+                ("serve", live[0]) if live else ("set_capacity", slots[0], 9)
+            )
         else:
             action = ("book", rng.choice(slots), f"Patient {i}", rng.choice(SOURCES))
         start = perf_counter()
