@@ -328,12 +328,12 @@ def memory_per_token(make: Callable[[], Engine | SeedEngine], slot_ids: list[str
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="a small, fast smoke run")
-    parser.add_argument("--repeats", type=int, help="timed runs per figure (default 5, quick 2)")
+    parser.add_argument("--repeats", type=int, help="timed runs per figure (default 7, quick 3)")
     parser.add_argument("--seed", type=int, default=2, help="random seed of the workloads")
     args = parser.parse_args(argv)
-    repeats = args.repeats or (2 if args.quick else 5)
+    repeats = args.repeats or (3 if args.quick else 7)
     doctors, bookings = (30, 8_000) if args.quick else (300, 80_000)
-    rounds = 30 if args.quick else 200
+    rounds = 60 if args.quick else 200
 
     print(
         f"CPython {platform.python_version()} on {platform.machine()}, "
