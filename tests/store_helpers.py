@@ -17,13 +17,32 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from opd_tui import demo
-from opd_tui.engine import Engine, OpdError, Status
+from opd_tui.engine import Engine, Event, OpdError, Status
 from opd_tui.store import OPEN_DAY, JournalDesk, SqliteStore, StoreError, encode
 
 DAY = date(2026, 11, 25)
 MORNING = datetime.combine(DAY, time(8, 0))
 SOURCES = ("emergency", "paid", "follow-up", "online", "walk-in")
+CLINIC = "City General OPD"
+DOCTORS = (
+    ("rao", "Dr Asha Rao", "Cardiology", 4),
+    ("mehta", "Dr Vikram Mehta", "Orthopaedics", 5),
+    ("iyer", "Dr Priya Iyer", "Paediatrics", 6),
+    ("khan", "Dr Sameer Khan", "Dermatology", 4),
+)
+FIRST_NAMES = ("Aarav", "Ananya", "Rohan", "Diya", "Kabir", "Isha", "Vihaan", "Meera")
+SURNAMES = ("Sharma", "Gupta", "Verma", "Patel", "Singh", "Nair", "Reddy", "Joshi")
+
+
+def clinic_set_up(engine: Engine) -> list[Event]:
+    """Four doctors, each with slots at 09, 10, 11 and 12 (ids like ``rao-10``), no patients."""
+    events: list[Event] = []
+    for doctor_id, name, specialty, capacity in DOCTORS:
+        events += engine.add_doctor(doctor_id, name, specialty)
+        for hour in range(9, 13):
+            start, end = f"{hour:02d}:00", f"{hour + 1:02d}:00"
+            events += engine.add_slot(f"{doctor_id}-{hour:02d}", doctor_id, start, end, capacity)
+    return events
 
 
 class SetClock:
@@ -60,7 +79,7 @@ def random_action(
     booked = [t for t in live if t.status is Status.BOOKED]
     roll = rng.random()
     if roll < 0.45 or not tokens:
-        name = f"{rng.choice(demo.FIRST_NAMES)} {rng.choice(demo.SURNAMES)}"
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
         return "book", (rng.choice(slot_ids), name, rng.choice(SOURCES)), {}
     if roll < 0.55 and booked:
         return "serve", (rng.choice(booked).id,), {}
@@ -105,7 +124,7 @@ def expected_after(seed: int, successes: int) -> dict[str, Any]:
     """The clinic after exactly ``successes`` of the crash child's actions, decided in memory."""
     clock = SetClock()
     engine = Engine(clock=clock)
-    demo.set_up(engine)
+    clinic_set_up(engine)
     drive(engine, clock, seed, successes)
     return snapshot(engine)
 
@@ -142,8 +161,8 @@ def open_journal(
         DAY,
         today=DAY,
         clock=clock or SetClock(),
-        setup=demo.set_up,
-        clinic_name=demo.CLINIC_NAME,
+        setup=clinic_set_up,
+        clinic_name=CLINIC,
         **kwargs,
     )
 

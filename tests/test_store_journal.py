@@ -15,13 +15,13 @@ from store_helpers import (
     DAY,
     MORNING,
     SetClock,
+    clinic_set_up,
     open_journal,
     random_action,
     redecide,
     snapshot,
 )
 
-from opd_tui import demo
 from opd_tui.desk import ReadOnly
 from opd_tui.engine import (
     Booked,
@@ -180,10 +180,10 @@ def test_a_refusal_after_catching_up_is_decided_on_the_latest_view(tmp_path: Pat
 # ------------------------------------------------------------------ clinic days
 
 
-def test_a_new_journal_starts_with_the_demo_set_up_and_no_patients(tmp_path: Path) -> None:
+def test_a_new_journal_starts_with_the_initial_set_up_and_no_patients(tmp_path: Path) -> None:
     desk = open_journal(tmp_path / "j.db")
     reference = Engine(clock=lambda: MORNING)
-    assert desk.history == demo.set_up(reference)
+    assert desk.history == clinic_set_up(reference)
     assert desk.clinic_name == "City General OPD"
     assert desk.engine.tokens() == []
     assert snapshot(desk.engine) == snapshot(reference)
