@@ -199,3 +199,10 @@ def test_the_default_journal_lives_in_the_users_data_directory_and_help_says_whe
     desk, _ = open_desk(None, None, False)
     assert desk.location == str(tmp_path / "opd-tui" / "journal.sqlite3")
     assert desk.engine.tokens() == []
+
+
+def test_a_directory_is_not_a_journal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _one_line_refusal(
+        *run(capsys, "export", "--db", str(tmp_path)),
+        f"{tmp_path} is a directory, not an opd-tui database",
+    )
