@@ -396,3 +396,17 @@ def test_capacity_changes_are_journaled_like_any_action(tmp_path: Path) -> None:
         "set_capacity",
         "set_capacity",
     ]
+
+
+def test_a_journal_whose_events_do_not_fit_together_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "j.db"
+    open_journal(path).store.close()
+    con = sqlite3.connect(path)
+    con.execute(
+        "INSERT INTO events (day, action_id, kind, at, data) VALUES (?, 1, 'served', ?, ?)",
+        ("2026-11-25", "2026-11-25T08:00:00", '{"token_id":"T09999","slot_id":"rao-10"}'),
+    )
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="the journal of 2026-11-25 cannot be replayed"):
+        open_journal(path)

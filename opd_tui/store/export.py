@@ -39,7 +39,12 @@ def export_day(store: Store, day: date, out: TextIO, fmt: str = "json") -> None:
         raise StoreError(f"nothing was recorded on {day.isoformat()} in {store.location}")
     recorded = store.events(day)
     engine = Engine(priorities=info.priorities)
-    engine.apply_all(r.event for r in recorded)
+    try:
+        engine.apply_all(r.event for r in recorded)
+    except Exception as error:
+        raise StoreError(
+            f"the journal of {day.isoformat()} cannot be replayed ({error!r})"
+        ) from None
     doctors = {slot.id: slot.doctor_id for slot in engine.slots()}
     tokens = [_token(token, doctors[token.slot_id]) for token in engine.tokens()]
     events = [{"seq": r.seq, "action_id": r.action_id, **as_dict(r.event)} for r in recorded]
