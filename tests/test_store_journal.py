@@ -410,3 +410,18 @@ def test_a_journal_whose_events_do_not_fit_together_is_refused(tmp_path: Path) -
     con.close()
     with pytest.raises(StoreError, match="the journal of 2026-11-25 cannot be replayed"):
         open_journal(path)
+
+
+def test_the_engine_clock_runs_between_actions_and_stands_still_within_one(
+    tmp_path: Path,
+) -> None:
+    ticks = iter(MORNING + timedelta(seconds=s) for s in range(100))
+    desk = open_journal(tmp_path / "j.db", lambda: next(ticks))
+    first = desk.engine.now()
+    assert desk.engine.now() > first
+    events = desk.act("book", "rao-10", "Asha", "walk-in")
+    events += desk.act("set_capacity", "rao-10", 0)
+    stamps = [e.at for e in events]
+    assert stamps[1] == stamps[2] > stamps[0]
+    actions = SqliteStore(tmp_path / "j.db").actions(DAY)
+    assert [a.at for a in actions[1:]] == [stamps[0], stamps[1]]
