@@ -41,7 +41,8 @@ def _add_journal_options(parser: argparse.ArgumentParser, default: object) -> No
         type=_day,
         metavar="YYYY-MM-DD",
         default=default,
-        help="the clinic day (default: today); a past day opens read-only",
+        help="the clinic day (default: today)"
+        + ("; a past day opens read-only" if default is None else ""),
     )
 
 
