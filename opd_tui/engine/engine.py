@@ -115,7 +115,7 @@ class Engine:
             slots.append(slot)
             slots.sort(key=lambda s: s.start_min)
             self._slots[slot_id] = slot
-            self._seating[slot_id] = Seating()
+            self._seating[slot_id] = Seating(self._tokens)
             return [SlotAdded(self._clock(), slot_id, doctor_id, slot.start, slot.end, capacity)]
 
     # -------------------------------------------------------------- operations
@@ -285,7 +285,7 @@ class Engine:
                 self._doctor_slots[doctor_id].append(slot)
                 self._doctor_slots[doctor_id].sort(key=lambda s: s.start_min)
                 self._slots[slot_id] = slot
-                self._seating[slot_id] = Seating()
+                self._seating[slot_id] = Seating(self._tokens)
             case Booked() | Waitlisted():
                 token = self._tokens.get(event.token_id)
                 if token is None:

@@ -126,7 +126,7 @@ class Token:
     arrived_at: datetime
     preemptions: int = 0
     # The token's live heap entry in its slot's seating; queries copy tokens without it.
-    _entry: tuple[int, Token] | None = field(default=None, init=False, repr=False, compare=False)
+    _entry: tuple[int, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def rank(self) -> int:

@@ -4,10 +4,15 @@ Booked tokens sit in a min-heap on rank (the weakest on top); waiting ones in a 
 negated rank (the best on top). A token leaves a heap lazily: its entry stays until it surfaces,
 and counts as stale until then. A token's entry is live only while ``token._entry`` is that entry,
 so re-adding a token (after a bump, say) never resurrects an old entry.
+
+An entry is ``(rank, token id)`` rather than ``(rank, token)``: a tuple of an int and a str holds
+nothing the garbage collector must follow, so it stops tracking it, which halves collection time
+on a hospital-sized day. The seating finds tokens by id in the engine's token map.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from heapq import heapify, heappop, heappush
 
 from .model import BOOKED, WAITING, Token
@@ -17,6 +22,7 @@ _COMPACT_AT = 64
 
 class Seating:
     __slots__ = (
+        "_tokens",
         "_booked",
         "_waiting",
         "booked_count",
@@ -28,9 +34,10 @@ class Seating:
         "promotions",
     )
 
-    def __init__(self) -> None:
-        self._booked: list[tuple[int, Token]] = []
-        self._waiting: list[tuple[int, Token]] = []
+    def __init__(self, tokens: Mapping[str, Token]) -> None:
+        self._tokens = tokens
+        self._booked: list[tuple[int, str]] = []
+        self._waiting: list[tuple[int, str]] = []
         self.booked_count = 0
         self.waiting_count = 0
         self.served: list[Token] = []
@@ -40,14 +47,14 @@ class Seating:
         self.promotions = 0
 
     def seat(self, token: Token) -> None:
-        entry = (token.rank, token)
+        entry = (token.rank, token.id)
         token._entry = entry
         token.status = BOOKED
         heappush(self._booked, entry)
         self.booked_count += 1
 
     def wait(self, token: Token) -> None:
-        entry = (-token.rank, token)
+        entry = (-token.rank, token.id)
         token._entry = entry
         token.status = WAITING
         heappush(self._waiting, entry)
@@ -59,19 +66,20 @@ class Seating:
         if token.status is BOOKED:
             self.booked_count -= 1
             if len(self._booked) > _COMPACT_AT and len(self._booked) > 2 * self.booked_count:
-                self._booked = _compacted(self._booked)
+                self._booked = self._compacted(self._booked)
         else:
             self.waiting_count -= 1
             if len(self._waiting) > _COMPACT_AT and len(self._waiting) > 2 * self.waiting_count:
-                self._waiting = _compacted(self._waiting)
+                self._waiting = self._compacted(self._waiting)
 
     def weakest(self) -> Token | None:
         """The booked token a stronger arrival would preempt: lowest priority, latest arrival."""
         heap = self._booked
         while heap:
             entry = heap[0]
-            if entry[1]._entry is entry:
-                return entry[1]
+            token = self._tokens[entry[1]]
+            if token._entry is entry:
+                return token
             heappop(heap)
         return None
 
@@ -80,8 +88,9 @@ class Seating:
         heap = self._waiting
         while heap:
             entry = heap[0]
-            if entry[1]._entry is entry:
-                return entry[1]
+            token = self._tokens[entry[1]]
+            if token._entry is entry:
+                return token
             heappop(heap)
         return None
 
@@ -90,22 +99,26 @@ class Seating:
 
     def booked_tokens(self) -> list[Token]:
         """Live booked tokens, best first."""
-        live = [entry[1] for entry in self._booked if entry[1]._entry is entry]
+        live = [token for _, token in self._live(self._booked)]
         live.sort(key=_rank, reverse=True)
         return live
 
     def waiting_tokens(self) -> list[Token]:
         """The waitlist, best first."""
-        live = [entry[1] for entry in self._waiting if entry[1]._entry is entry]
+        live = [token for _, token in self._live(self._waiting)]
         live.sort(key=_rank, reverse=True)
+        return live
+
+    def _live(self, heap: list[tuple[int, str]]) -> list[tuple[tuple[int, str], Token]]:
+        """The heap's live entries, each with its token."""
+        tokens = self._tokens
+        return [(entry, token) for entry in heap if (token := tokens[entry[1]])._entry is entry]
+
+    def _compacted(self, heap: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        live = [entry for entry, _ in self._live(heap)]
+        heapify(live)
         return live
 
 
 def _rank(token: Token) -> int:
     return token.rank
-
-
-def _compacted(heap: list[tuple[int, Token]]) -> list[tuple[int, Token]]:
-    live = [entry for entry in heap if entry[1]._entry is entry]
-    heapify(live)
-    return live
