@@ -400,3 +400,34 @@ async def test_a_long_day_keeps_only_the_newest_log_lines(clock: FakeClock) -> N
             f"RAO-{len(engine.tokens()):03d} Patient {MAX_LINES - 1} waitlisted (slot full)"
             " · walk-in 1 · Dr Asha Rao 10:00"
         )
+
+
+async def test_a_past_log_line_shows_the_day_as_it_was(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await book(pilot, "Esha Rao", "emergency")
+        log = app.query_one(ActivityLog)
+        log.focus()
+        log.move_cursor(row=log.get_row_index("7"))  # event 7: Bala Iyer booked, Chitra not yet
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.moment == 7
+        assert rows(app, "booked", "number", "status") == [
+            ("RAO-002", "BOOKED"),
+            ("RAO-001", "BOOKED"),
+        ]
+        assert rows(app, "waiting", "number") == []
+        assert "HISTORY as at 08:36:00 (#7) · esc returns to now" in (
+            app.query_one(ClinicHeader).render().plain
+        )
+        await pilot.press("n")
+        await pilot.pause()
+        assert toasts(app)[-1] == "this is the day as it was: press escape to return to now"
+        assert len(app.desk.engine.tokens()) == 5
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.moment is None
+        assert rows(app, "booked", "number", "status") == [
+            ("RAO-005", "► TOOK SEAT"),
+            ("RAO-002", "BOOKED"),
+        ]
+        assert "HISTORY" not in app.query_one(ClinicHeader).render().plain

@@ -61,7 +61,7 @@ class Engine:
         self,
         *,
         clock: Clock = datetime.now,
-        priorities: Mapping[Source | str, int] | None = None,
+        priorities: Mapping[Source, int] | Mapping[str, int] | None = None,
     ) -> None:
         self._clock = clock
         self.priorities: dict[Source, int] = dict(DEFAULT_PRIORITIES)

@@ -18,9 +18,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer
 
-from ..desk import Desk
+from ..desk import Desk, ReadOnly
 from ..engine import (
     Delayed,
+    Engine,
     Event,
     Moved,
     OpdError,
@@ -45,6 +46,7 @@ from .screens.move import MovePicker
 from .tables import BookedTable, DoctorTable, Row, ScheduleTable, Table, WaitingTable
 
 POLL_SECONDS = 0.5
+NO_MARKS = Marks(0.0)
 
 
 def touched_slots(events: Iterable[Event]) -> set[str]:
@@ -80,7 +82,8 @@ class OpdApp(App[None]):
         self.marks = Marks(highlight_seconds)
         self.monotonic = monotonic
         self.wall_clock = wall_clock or desk.engine.now
-        self.history = list(history)
+        self.timeline = list(history)  # every event of the day, in order: the log's numbering
+        self.moment: int | None = None  # while looking back: how many events the view holds
         self.doctor_id: str | None = None
         self.slot_id: str | None = None
         self.last_alert: Alert | None = None
@@ -113,7 +116,7 @@ class OpdApp(App[None]):
         self.refresh_doctors(d.id for d in doctors)
         if doctors:
             self.show_doctor(doctors[0].id)
-        self.query_one(ActivityLog).record_history(self.history, self.engine)
+        self.query_one(ActivityLog).record_history(self.timeline, self.engine)
         self.refresh_header()
         self.set_interval(POLL_SECONDS, self.tick)
         self.query_one("#doctors").focus()
@@ -125,6 +128,11 @@ class OpdApp(App[None]):
         self.set_class(self.size.width >= 150, "wide")
 
     # --------------------------------------------------------------- rendering
+
+    @property
+    def shown_marks(self) -> Marks:
+        """Highlights belong to now: the past is shown without them."""
+        return self.marks if self.moment is None else NO_MARKS
 
     def refresh_header(self) -> None:
         self.query_one(ClinicHeader).totals = self.engine.day_stats()
@@ -143,7 +151,7 @@ class OpdApp(App[None]):
 
     def schedule_row(self, slot: Slot) -> Row:
         stats = self.engine.slot_stats(slot.id)
-        flashing = self.marks.flashing(slot.id, self.monotonic())
+        flashing = self.shown_marks.flashing(slot.id, self.monotonic())
         return (
             slot.id,
             [
@@ -211,7 +219,7 @@ class OpdApp(App[None]):
     def token_cells(
         self, token: Token, position: int, now: float, estimate: str | None = None
     ) -> list[Text]:
-        mark = self.marks.token(token.id, now)
+        mark = self.shown_marks.token(token.id, now)
         row = [
             cells.plain(position),
             cells.plain(token.number),
@@ -238,7 +246,7 @@ class OpdApp(App[None]):
             self.show_slot(self.slot_id)
         overview = self.query_one(OverviewTable)
         if overview.display:
-            overview.refresh_slots(self.engine, slot_ids, self.marks, self.monotonic())
+            overview.refresh_slots(self.engine, slot_ids, self.shown_marks, self.monotonic())
         self.refresh_header()
 
     # ------------------------------------------------------------------ events
@@ -247,8 +255,11 @@ class OpdApp(App[None]):
         """Show what an action (ours, or another desk's) changed, and shout about preemptions."""
         if not events:
             return
+        self.timeline += events
+        self.query_one(ActivityLog).record(events, self.desk.engine, "⇄" if elsewhere else "")
+        if self.moment is not None:
+            return  # the past does not change; "now" is redrawn on the way back
         alerts = self.marks.note(events, self.monotonic())
-        self.query_one(ActivityLog).record(events, self.engine, "⇄" if elsewhere else "")
         if any(isinstance(e, SlotAdded) for e in events):
             self.refresh_doctors(d.id for d in self.engine.doctors())
         slots = touched_slots(events)
@@ -287,14 +298,16 @@ class OpdApp(App[None]):
         if self.marks:
             token_ids, slot_ids = self.marks.expire(self.monotonic())
             for token_id in token_ids:
-                slot_ids.add(self.engine.token(token_id).slot_id)
-            if slot_ids:
+                slot_ids.add(self.desk.engine.token(token_id).slot_id)
+            if slot_ids and self.moment is None:
                 self.refresh_slots(slot_ids)
 
     # ----------------------------------------------------------------- actions
 
     def perform(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
         """Run one desk action and show its effects; an ``OpdError`` goes back to the caller."""
+        if self.moment is not None:
+            raise ReadOnly("this is the day as it was: press escape to return to now")
         events = self.desk.act(action, *args, **kwargs)
         self.after(events)
         return events
@@ -305,6 +318,17 @@ class OpdApp(App[None]):
             self.perform(action, *args, **kwargs)
         except OpdError as error:
             self.notify(str(error), title="Not done", severity="error", markup=False)
+
+    def writable(self) -> bool:
+        """Whether actions may run now; says why not, before a form is even opened."""
+        if self.moment is not None:
+            reason = "this is the day as it was: press escape to return to now"
+        elif self.desk.read_only:
+            reason = "this day is read-only"
+        else:
+            return True
+        self.notify(reason, title="Not done", severity="error", markup=False)
+        return False
 
     def selected_token(self) -> Token | None:
         """The token under the cursor of the focused token table, else of the last one used."""
@@ -321,6 +345,8 @@ class OpdApp(App[None]):
         return self.engine.token(key)
 
     def action_book(self) -> None:
+        if not self.writable():
+            return
         if self.doctor_id is None or self.slot_id is None:
             self.notify("Select a slot first.", severity="warning")
             return
@@ -336,6 +362,8 @@ class OpdApp(App[None]):
         self.push_screen(BookForm(self.engine, self.doctor_id, self.slot_id, submit), booked)
 
     def action_cancel(self) -> None:
+        if not self.writable():
+            return
         token = self.selected_token()
         if token is None:
             return
@@ -360,6 +388,8 @@ class OpdApp(App[None]):
             self.attempt("no_show", token.id)
 
     def action_move(self) -> None:
+        if not self.writable():
+            return
         token = self.selected_token()
         if token is None:
             return
@@ -381,6 +411,8 @@ class OpdApp(App[None]):
         self.attempt("set_capacity", self.slot_id, self.engine.slot(self.slot_id).capacity + change)
 
     def action_delay(self) -> None:
+        if not self.writable():
+            return
         if self.doctor_id is None:
             return
         doctor_id = self.doctor_id
@@ -410,7 +442,7 @@ class OpdApp(App[None]):
             switcher.current = "day"
             self.query_one(ScheduleTable).focus()
         else:
-            overview.fill(self.engine, self.marks, self.monotonic())
+            overview.fill(self.engine, self.shown_marks, self.monotonic())
             switcher.current = "overview"
             overview.focus()
 
@@ -430,6 +462,41 @@ class OpdApp(App[None]):
         table.select_key(token.id)
         table.focus()
         self.token_table_id = table_id
+
+    # ---------------------------------------------------------------- history
+
+    def show_moment(self, seq: int) -> None:
+        """Show the whole dashboard as it was just after the day's ``seq``-th event, read-only."""
+        past = Engine(clock=self.desk.engine.now, priorities=self.desk.engine.priorities)
+        past.apply_all(self.timeline[:seq])
+        self.engine, self.moment = past, seq
+        at = self.timeline[seq - 1].at if seq else None
+        self.query_one(ClinicHeader).moment = f"as at {at:%H:%M:%S} (#{seq})" if at else "#0"
+        self.redraw()
+
+    def action_back_to_now(self) -> None:
+        if self.moment is None:
+            return
+        self.engine, self.moment = self.desk.engine, None
+        self.query_one(ClinicHeader).moment = None
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Every panel from the engine in view, keeping the selection where it still exists."""
+        self.refresh_doctors(d.id for d in self.engine.doctors())
+        doctor_id, slot_id = self.doctor_id, self.slot_id
+        self.doctor_id = None
+        if doctor_id is not None:
+            self.show_doctor(doctor_id, slot_id)
+        overview = self.query_one(OverviewTable)
+        if overview.display:
+            overview.fill(self.engine, self.shown_marks, self.monotonic())
+        self.refresh_header()
+
+    @on(DataTable.RowSelected, "#log")
+    def log_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.show_moment(int(event.row_key.value))
 
     # -------------------------------------------------------------- selection
 

@@ -16,6 +16,7 @@ from . import palette
 
 class ClinicHeader(Widget):
     totals: reactive[Stats] = reactive(Stats, always_update=True)
+    moment: reactive[str | None] = reactive(None)  # set while the dashboard shows the past
 
     def __init__(self, desk: Desk, clock: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -39,7 +40,9 @@ class ClinicHeader(Widget):
         left = Text(no_wrap=True, overflow="ellipsis")
         left.append(f" {self.desk.clinic_name} ", palette.EMPHASIS)
         left.append(f"· {day} · {self.clock():%H:%M:%S}")
-        if self.desk.read_only:
+        if self.moment is not None:
+            left.append(f"  HISTORY {self.moment} · esc returns to now ", palette.FLASH)
+        elif self.desk.read_only:
             left.append("  READ-ONLY ", palette.FLASH)
         return left
 

@@ -38,6 +38,7 @@ KEYS: tuple[Key, ...] = (
     Key("o", "overview", "Overview", "Toggle the hospital-wide occupancy grid"),
     Key("question_mark", "help", "Help", "Every key and the allocation rule", "?"),
     Key("q", "quit", "Quit", "Quit opd-tui"),
+    Key("escape", "back_to_now", "Now", "Back to now after looking at the past", "esc", False),
 )
 
 

@@ -33,6 +33,7 @@ def help_markdown(priorities: str, location: str) -> str:
         "# opd-tui help\n\n| Key | What it does |\n| --- | --- |\n"
         f"{rows}\n"
         "| `tab` / arrows / mouse | Move between and within panels |\n"
+        "| `enter` on an activity line | The whole day as it was at that moment (read-only) |\n"
         "| `ctrl+p` | Command palette: every action, and the theme |\n\n"
         + RULE.format(priorities=priorities)
         + f"\n## Where the day is kept\n\n{location}\n\nPress `escape` to close."
