@@ -366,25 +366,41 @@ def test_lines_are_found_in_tables_too() -> None:
 
 
 @pytest.mark.parametrize(
-    "entry",
+    ("lines", "fast"),
     [
-        '{ at = "08:00", book = "rao-09", patient = "Zoë # {x}", source = \'walk-in\' }, # ok',
-        '{ at = "08:00", book = "rao-09", patient = "Tab\\tEscape", source = "walk-in" }',
-        '{at="08:00",book="rao-09",patient="Dup",source="walk-in",source="paid"}',
-        '{ at = "08:00", n = 1_000, flag = true, neg = -0, f = 1.5 }',
-        '{ at = "08:00" } { at = "08:01" }',
+        (['{ at = "08:00", serve = "Zoë Das" },  # a comment', '{ at = "08:01", n = -0 }'], True),
+        (['{ at = "08:00", flag = true, off = false, n = 12 },', "", "  # a note", "{ }"], False),
+        (['{ at = "08:00", serve = "Rao, Asha" },'], False),  # a comma in a string
+        (['{ at = "08:00", serve = "a # b" },'], False),
+        (['{ at = "08:00", serve = "Tab\\tEscape" },'], False),
+        (['{ at = "08:00", at = "08:01" },'], None),  # a key twice: tomllib's error
+        (['{ at = "08:00" }', '{ at = "08:01" }'], None),  # a comma missing
+        (['{ at = "08:00" },,'], None),
+        (["{ at = '08:00' },"], False),
+        (['{ at = "08:00", n = 1_000, f = 1.5, d = 2026-11-25 },'], False),
+        (['{ at = "08:00", nested = { a = 1 } },'], False),
+        (['{ at = "08:00",', '  serve = "x" },'], None),  # one table over two lines
+        (['{ at = "08:00" }, { at = "08:01" },'], False),
+        (['{at="08:00",serve="x"},'], False),
     ],
 )
-def test_the_fast_reader_gives_what_tomllib_gives(entry: str) -> None:
-    text = f'clinic = "x"\ntimeline = [\n  {entry}\n]\n[[doctors]]\nid = "a"\n'
-    try:
-        expected = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        with pytest.raises(tomllib.TOMLDecodeError) as caught:
-            decode(text)
-        assert str(caught.value) == str(error)
-    else:
-        assert decode(text) == expected
+def test_the_fast_reader_gives_what_tomllib_gives(lines: list[str], fast: bool | None) -> None:
+    from opd_tui.scenario.decode import _fast
+
+    body = "\n".join(f"  {line}" if line else "" for line in lines)
+    text = f'clinic = "x"\ntimeline = [\n{body}\n]\n[[doctors]]\nid = "a"\n'
+    for variant in (text, text.replace("\n", "\r\n")):
+        try:
+            expected = tomllib.loads(variant)
+        except tomllib.TOMLDecodeError as error:
+            assert fast is None
+            with pytest.raises(tomllib.TOMLDecodeError) as caught:
+                decode(variant)
+            assert str(caught.value) == str(error)
+        else:
+            assert decode(variant) == expected
+            if variant is text:
+                assert (_fast(variant) is not None) is fast
 
 
 def test_the_fast_reader_reads_the_demo_exactly_as_tomllib_does() -> None:
@@ -403,7 +419,7 @@ def test_a_player_steps_through_the_day_at_each_actions_time() -> None:
     assert first.at.isoformat() == "2026-11-25T08:00:00"
     assert [type(e) for e in first.events] == [Booked]
     steps = player.play_until("08:10")
-    assert [s.action.index for s in steps] == [1, 2]
+    assert [s.action.position for s in steps] == [1, 2]
     assert [type(e) for e in steps[1].events] == [Waitlisted]
     assert (
         player.next_action is not None and player.next_action.describe() == "09:05 serve Bala Iyer"

@@ -49,7 +49,7 @@ def events_at(day: Player, hhmm: str, target: str) -> tuple[Event, ...]:
 
 
 def token(day: Player, label: str) -> str:
-    [booking] = [a.index for a in day.scenario.timeline if a.label == label]
+    [booking] = [a.position for a in day.scenario.timeline if a.label == label]
     return day.token_id(booking)
 
 

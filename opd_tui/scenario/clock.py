@@ -18,10 +18,16 @@ class ScenarioClock:
         self._midnight = datetime(day.year, day.month, day.day)
         self._now = self._midnight + timedelta(minutes=minutes)
         self._live_since: float | None = None
+        self._times: dict[int, datetime] = {}
 
-    def set(self, minutes: int) -> None:
-        self._now = self._midnight + timedelta(minutes=minutes)
+    def set(self, minutes: int) -> datetime:
+        """Stop at ``minutes`` past midnight (scripted time again); that moment is returned."""
+        now = self._times.get(minutes)
+        if now is None:
+            now = self._times[minutes] = self._midnight + timedelta(minutes=minutes)
+        self._now = now
         self._live_since = None
+        return now
 
     def at(self, minutes: int) -> datetime:
         return self._midnight + timedelta(minutes=minutes)

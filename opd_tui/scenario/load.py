@@ -7,9 +7,12 @@ therefore be played to the end without a refusal.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from importlib.resources.abc import Traversable
 from pathlib import Path as FilePath
@@ -52,13 +55,14 @@ def rehearse(
     text: str, *, file: str = "<text>", day: date | None = None, progress: Progress | None = None
 ) -> Player:
     """Check ``text`` and play its whole day; raises ``ScenarioError`` listing every problem."""
-    try:
-        data = decode(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError([_syntax_problem(file, error)]) from None
-    scenario, found = parse(data, file)
-    player, refused = _play(scenario, day, progress)
-    found += refused
+    with collector_paused():
+        try:
+            data = decode(text)
+        except tomllib.TOMLDecodeError as error:
+            raise ScenarioError([_syntax_problem(file, error)]) from None
+        scenario, found = parse(data, file)
+        player, refused = _play(scenario, day, progress)
+        found += refused
     if found:
         locator = Locator(text)
         problems = [Problem(file, locator.line(p), format_path(p), message) for p, message in found]
@@ -87,7 +91,7 @@ def _play(
         )
         if depends or (action.kind == MOVE and action.to in lost):
             player.skip()
-            broken.add(action.index)
+            broken.add(action.position)
             continue
         try:
             player.step()
@@ -95,12 +99,26 @@ def _play(
             refused.append((action.path, f"{action.describe()}: refused: {error}"))
             player.skip()
             if action.kind == BOOK:
-                broken.add(action.index)
-        if progress is not None and player.position % 2000 == 0:
-            progress(player.position, total)
+                broken.add(action.position)
+        if progress is not None and action.position % 2000 == 0:
+            progress(action.position, total)
     if progress is not None:
         progress(total, total)
     return player, refused
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cycle collector while a day loads: a long day makes millions of objects and no
+    cycles, and the collector's repeated full passes over them would cost half the time."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _syntax_problem(file: str, error: tomllib.TOMLDecodeError) -> Problem:

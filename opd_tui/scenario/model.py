@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..engine import Source
 from ..engine.model import format_hhmm
@@ -40,16 +41,16 @@ class DoctorSpec:
     path: Path
 
 
-@dataclass(frozen=True, slots=True)
-class Action:
+class Action(NamedTuple):
     """One timeline entry, ready for the engine.
 
     ``target`` is what the action's key names: a slot (book, capacity), a doctor (delay), or a
-    token reference as written (a label or a patient's name). ``booking`` is the timeline index of
-    the ``book`` entry whose token a token action refers to.
+    token reference as written (a label or a patient's name). ``position`` is its place in the
+    timeline, and ``booking`` the position of the ``book`` entry whose token a token action refers
+    to. A named tuple, as a long timeline holds a great many of them.
     """
 
-    index: int
+    position: int
     at: int
     kind: str
     target: str
@@ -62,7 +63,7 @@ class Action:
 
     @property
     def path(self) -> Path:
-        return ("timeline", self.index)
+        return ("timeline", self.position)
 
     def describe(self) -> str:
         """The action in a few words, as an activity log or a replay bar would show it."""

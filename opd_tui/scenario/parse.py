@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Collection
-from dataclasses import replace
 from datetime import time
 from typing import Any
 
@@ -46,6 +45,8 @@ ACTION_KEYS: dict[str, frozenset[str]] = {
 }
 _KINDS = frozenset(ACTION_KINDS)
 _SOURCES = ", ".join(source.value for source in Source)
+_SOURCE_VALUES = {source.value: source.value for source in Source}
+_TIMES = {f"{h:02d}:{m:02d}": h * 60 + m for h in range(24) for m in range(60)}
 
 
 def parse(data: dict[str, Any], file: str) -> tuple[Scenario, Found]:
@@ -191,97 +192,100 @@ class _Timeline:
         return tuple(actions)
 
     def action(self, index: int, entry: dict[str, Any]) -> Action | None:
+        # The hot path of a long timeline: one dict look-up per key, and no copies.
+        found = self.found
         path: Path = ("timeline", index)
-        kinds = [key for key in entry if key in _KINDS]
+        kinds = _KINDS.intersection(entry)
         if len(kinds) != 1:
             if kinds:
-                self.found.append((path, f"has more than one action: {', '.join(kinds)}"))
+                named = ", ".join(key for key in entry if key in _KINDS)
+                found.append((path, f"has more than one action: {named}"))
             else:
-                self.found.append((path, f"needs one action key: {', '.join(ACTION_KINDS)}"))
+                found.append((path, f"needs one action key: {', '.join(ACTION_KINDS)}"))
             return None
-        kind = kinds[0]
-        _unknown_keys(entry, ACTION_KEYS[kind], path, self.found)
-        at = _clock_time(entry, "at", path, self.found)
-        if at is not None:
-            if at < self.previous:
-                self.found.append(
-                    (
-                        (*path, "at"),
-                        f"{format_hhmm(at)} is before the previous action ({format_hhmm(self.previous)})",
-                    )
-                )
-            else:
-                self.previous = at
-        target = _text(entry, kind, path, self.found)
-        action = Action(index, self.previous if at is None else at, kind, target or "")
+        (kind,) = kinds
+        if not ACTION_KEYS[kind].issuperset(entry):
+            _unknown_keys(entry, ACTION_KEYS[kind], path, found)
+        raw = entry.get("at")
+        at = _TIMES.get(raw) if type(raw) is str else None
+        if at is None:
+            at = _clock_time(entry, "at", path, found)
+        if at is None:
+            at = self.previous
+        elif at < self.previous:
+            before = f"{format_hhmm(at)} is before the previous action"
+            found.append(((*path, "at"), f"{before} ({format_hhmm(self.previous)})"))
+        else:
+            self.previous = at
+        target = _text(entry, kind, path, found)
         if target is None:
-            return action
+            return Action(index, at, kind, "")
         if kind == BOOK:
-            return self.book(action, entry, path)
+            return self.book(index, at, target, entry, path)
         if kind in TOKEN_ACTIONS:
-            booking = self.reference(target, (*path, kind))
-            action = replace(action, booking=booking)
+            booking = self.labels.get(target)
+            if booking is None:
+                booking = self.reference(target, path, kind)
+            to = ""
             if kind == MOVE:
-                to = _text(entry, "to", path, self.found)
-                if to is not None and self.known_slot(to, (*path, "to")):
-                    action = replace(action, to=to)
+                to = _text(entry, "to", path, found) or ""
+                if to and not self.known_slot(to, path, "to"):
+                    to = ""
             elif kind == BUMP:
-                action = replace(action, to=self.bump_to(entry, path))
-            return action
+                to = self.bump_to(entry, path)
+            return Action(index, at, kind, target, to=to, booking=booking)
         if kind == CAPACITY:
-            self.known_slot(target, (*path, kind))
-            seats = _seats(entry, "to", path, self.found)
-            if seats is not None:
-                action = replace(action, number=seats)
-            return action
+            self.known_slot(target, path, kind)
+            seats = _seats(entry, "to", path, found)
+            return Action(index, at, kind, target, number=seats or 0)
         # DELAY
         doctors = self.clinic.known_doctors
         if target not in doctors:
-            self.found.append(((*path, kind), f"no doctor {target!r}{_guess(target, doctors)}"))
+            found.append(((*path, kind), f"no doctor {target!r}{_guess(target, doctors)}"))
         elif target in self.clinic.lost:
             self.dropped = True
         minutes = entry.get("minutes")
         if minutes is None:
-            self.found.append(((*path, "minutes"), "required"))
+            found.append(((*path, "minutes"), "required"))
         elif not _whole(minutes) or minutes == 0:
-            self.found.append(
-                ((*path, "minutes"), f"must be a non-zero whole number, not {minutes!r}")
-            )
-        else:
-            action = replace(action, number=minutes)
-        return action
+            found.append(((*path, "minutes"), f"must be a non-zero whole number, not {minutes!r}"))
+            minutes = 0
+        return Action(index, at, kind, target, number=minutes or 0)
 
-    def book(self, action: Action, entry: dict[str, Any], path: Path) -> Action:
-        self.known_slot(action.target, (*path, BOOK))
-        patient = _text(entry, "patient", path, self.found) or ""
-        source = _text(entry, "source", path, self.found)
-        if source is not None:
-            try:
-                source = Source.parse(source).value
-            except Invalid:
-                self.found.append(
-                    ((*path, "source"), f"unknown source {source!r} (expected one of: {_SOURCES})")
-                )
+    def book(self, index: int, at: int, slot: str, entry: dict[str, Any], path: Path) -> Action:
+        found = self.found
+        self.known_slot(slot, path, BOOK)
+        patient = _text(entry, "patient", path, found) or ""
+        source = entry.get("source")
+        known = _SOURCE_VALUES.get(source) if type(source) is str else None
+        if known is None:
+            source = _text(entry, "source", path, found)
+            if source is not None:
+                try:
+                    known = Source.parse(source).value
+                except Invalid:
+                    unknown = f"unknown source {source!r} (expected one of: {_SOURCES})"
+                    found.append(((*path, "source"), unknown))
         label = ""
         if "label" in entry:
-            label = _text(entry, "label", path, self.found) or ""
+            label = _text(entry, "label", path, found) or ""
             if label in self.labels:
                 other = self.labels[label]
-                self.found.append(
+                found.append(
                     ((*path, "label"), f"{label!r} is already the label of timeline[{other}]")
                 )
             elif label:
-                self.labels[label] = action.index
+                self.labels[label] = index
         if patient:
-            self.names[patient.casefold()] = action.index
-        return replace(action, patient=patient, source=source or "", label=label)
+            self.names[patient.casefold()] = index
+        return Action(index, at, BOOK, slot, patient, known or "", label)
 
-    def reference(self, text: str, path: Path) -> int:
-        booking = self.labels.get(text)
+    def reference(self, text: str, path: Path, key: str) -> int:
+        """The booking a patient's name refers to: their latest, or -1 (a problem) for none."""
+        booking = self.names.get(text.casefold())
         if booking is None:
-            booking = self.names.get(text.casefold())
-        if booking is None:
-            self.found.append((path, f"no earlier booking has the label or patient name {text!r}"))
+            unknown = f"no earlier booking has the label or patient name {text!r}"
+            self.found.append(((*path, key), unknown))
             return -1
         return booking
 
@@ -297,10 +301,10 @@ class _Timeline:
         self.found.append(((*path, "to"), f"must be 'up', 'down' or a source, not {to!r}"))
         return "up"
 
-    def known_slot(self, slot_id: str, path: Path) -> bool:
+    def known_slot(self, slot_id: str, path: Path, key: str) -> bool:
         slots = self.clinic.known_slots
         if slot_id not in slots:
-            self.found.append((path, f"no slot {slot_id!r}{_guess(slot_id, slots)}"))
+            self.found.append(((*path, key), f"no slot {slot_id!r}{_guess(slot_id, slots)}"))
             return False
         if slot_id in self.clinic.lost:
             self.dropped = True
@@ -353,6 +357,10 @@ def _seats(entry: dict[str, Any], key: str, path: Path, found: Found) -> int | N
 
 def _text(entry: dict[str, Any], key: str, path: Path, found: Found) -> str | None:
     value = entry.get(key)
+    if type(value) is str:
+        text = value.strip()
+        if text:
+            return text
     if value is None:
         found.append(((*path, key), "required"))
         return None

@@ -7,8 +7,8 @@ the events each one returned, so a day can be stepped through, rewound and repor
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import NamedTuple
 
 from ..engine import Engine, Event, OpdError, Source
 from ..engine.events import Placed
@@ -23,8 +23,7 @@ Refusal = Callable[[Path, OpdError, tuple[str, ...]], None]
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One played action and the events the engine returned for it (none if it was skipped)."""
 
     action: Action
@@ -93,7 +92,7 @@ class Player:
         return timeline[len(self.steps)] if len(self.steps) < len(timeline) else None
 
     def token_id(self, booking: int) -> str:
-        """The engine's id of the token made by the ``book`` entry at timeline index ``booking``."""
+        """The engine's id of the token made by the ``book`` entry at position ``booking``."""
         return self._tokens[booking]
 
     def events(self) -> list[Event]:
@@ -107,12 +106,13 @@ class Player:
 
     def step(self) -> Step:
         """Play the next action at its clock time; an engine refusal raises and changes nothing."""
-        action = self.next_action
-        if action is None:
+        steps = self.steps
+        timeline = self.scenario.timeline
+        if len(steps) >= len(timeline):
             raise IndexError("the timeline is over")
-        self.clock.set(action.at)
-        step = Step(action, self.clock(), tuple(self._perform(action)))
-        self.steps.append(step)
+        action = timeline[len(steps)]
+        step = Step(action, self.clock.set(action.at), tuple(self._perform(action)))
+        steps.append(step)
         return step
 
     def skip(self) -> Step:
@@ -134,13 +134,15 @@ class Player:
         return steps
 
     def play_all(self, progress: Progress | None = None) -> list[Step]:
-        steps: list[Step] = []
+        """Play the rest of the day; ``progress(done, total)`` hears every 2,000 actions."""
+        first = len(self.steps)
         total = len(self.scenario.timeline)
-        while not self.done:
-            steps.append(self.step())
-            if progress is not None and len(self.steps) % 1000 == 0:
-                progress(len(self.steps), total)
-        return steps
+        step = self.step
+        for done in range(first + 1, total + 1):
+            step()
+            if progress is not None and done % 2000 == 0:
+                progress(done, total)
+        return self.steps[first:]
 
     # ------------------------------------------------------------------ back
 
@@ -153,7 +155,7 @@ class Player:
         engine.apply_all(self.events())
         self.engine = engine
         self._tokens = {
-            step.action.index: _placed_token(step.events)
+            step.action.position: _placed_token(step.events)
             for step in self.steps
             if step.action.kind == "book" and step.events
         }
@@ -170,19 +172,19 @@ class Player:
         kind = action.kind
         if kind == "book":
             events = engine.book(action.target, action.patient, action.source)
-            self._tokens[action.index] = _placed_token(events)
+            self._tokens[action.position] = _placed_token(events)
             return events
-        if kind == "capacity":
-            return engine.set_capacity(action.target, action.number)
-        if kind == "delay":
-            return engine.delay(action.target, action.number)
-        token_id = self._tokens[action.booking]
+        token_id = self._tokens.get(action.booking, "")
         if kind == "serve":
             return engine.serve(token_id)
         if kind == "cancel":
             return engine.cancel(token_id)
         if kind == "no-show":
             return engine.no_show(token_id)
+        if kind == "capacity":
+            return engine.set_capacity(action.target, action.number)
+        if kind == "delay":
+            return engine.delay(action.target, action.number)
         if kind == "move":
             return engine.move(token_id, action.to)
         if kind == "bump":
@@ -193,6 +195,7 @@ class Player:
 
 
 def _placed_token(events: list[Event] | tuple[Event, ...]) -> str:
+    """The booked or waitlisted token: the last event of a booking, after any preemption."""
     for event in reversed(events):
         if isinstance(event, Placed):
             return event.token_id

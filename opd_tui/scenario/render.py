@@ -139,7 +139,8 @@ def as_data(report: DayReport) -> dict[str, Any]:
 
 
 def as_json(report: DayReport) -> str:
-    return json.dumps(as_data(report), indent=2, ensure_ascii=False) + "\n"
+    """One line of JSON: json's fast encoder works only without indentation (pipe to jq)."""
+    return json.dumps(as_data(report), ensure_ascii=False) + "\n"
 
 
 CSV_COLUMNS = ("scope", "id", "name", "tokens", *STAT_FIELDS, "utilisation", "wait_count",

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import fmean, median
 
-from ..engine import Served, Source, Stats, Status
+from ..engine import Preempted, Promoted, Served, Source, Stats, Status
+from ..engine.events import Left, Placed
 from .play import Player
 
 
@@ -89,21 +90,69 @@ class DayReport:
     preempted: tuple[PreemptedLine, ...]
 
 
-def day_report(player: Player) -> DayReport:
-    engine = player.engine
-    served_at: dict[str, datetime] = {}
+class _Token:
+    """What the day's events say of one token; the report's only per-token record."""
+
+    __slots__ = ("number", "patient", "preemptions", "served_at", "since", "slot_id", "source",
+                 "status")  # fmt: skip
+
+    def __init__(self, event: Placed, status: Status) -> None:
+        self.number = event.number
+        self.patient = event.patient
+        self.source = event.source
+        self.slot_id = event.slot_id
+        self.since = event.at
+        self.status = status
+        self.preemptions = 0
+        self.served_at: datetime | None = None
+
+
+def _tokens(player: Player) -> dict[str, _Token]:
+    """Each token's source, final slot, arrival there, status, preemptions and serving time,
+    read from the events the engine returned (one pass, no copies of engine state)."""
+    tokens: dict[str, _Token] = {}
     for step in player.steps:
         for event in step.events:
-            if isinstance(event, Served):
-                served_at[event.token_id] = event.at
-    tokens = engine.tokens()
+            kind = event.kind
+            if kind == "booked" or kind == "waitlisted":
+                assert isinstance(event, Placed)
+                status = Status.BOOKED if kind == "booked" else Status.WAITING
+                token = tokens.get(event.token_id)
+                if token is None:
+                    tokens[event.token_id] = _Token(event, status)
+                else:  # placed again after a move
+                    token.number, token.slot_id = event.number, event.slot_id
+                    token.since, token.status = event.at, status
+            elif kind == "served":
+                assert isinstance(event, Served)
+                token = tokens[event.token_id]
+                token.status, token.served_at = Status.SERVED, event.at
+            elif kind == "preempted":
+                assert isinstance(event, Preempted)
+                token = tokens[event.token_id]
+                token.status = Status.WAITING
+                token.preemptions += 1
+            elif kind == "promoted":
+                assert isinstance(event, Promoted)
+                tokens[event.token_id].status = Status.BOOKED
+            elif kind == "cancelled" or kind == "no-show":
+                assert isinstance(event, Left)
+                ended = Status.CANCELLED if kind == "cancelled" else Status.NO_SHOW
+                tokens[event.token_id].status = ended
+    return tokens
+
+
+def day_report(player: Player) -> DayReport:
+    engine = player.engine
+    tokens = _tokens(player)
     midnight = datetime.combine(player.clock.day, datetime.min.time())
-    slot_starts = {slot.id: midnight + timedelta(minutes=slot.start_min) for slot in engine.slots()}
+    slots = engine.slots()
+    slot_starts = {slot.id: midnight + timedelta(minutes=slot.start_min) for slot in slots}
     waits_by_slot: dict[str, list[float]] = {}
-    for token in tokens:
-        at = served_at.get(token.id)
-        if at is not None and token.status is Status.SERVED:
-            begin = max(token.arrived_at, slot_starts[token.slot_id])
+    for token in tokens.values():
+        at = token.served_at
+        if at is not None:
+            begin = max(token.since, slot_starts[token.slot_id])
             wait = max(0.0, (at - begin).total_seconds() / 60)
             waits_by_slot.setdefault(token.slot_id, []).append(wait)
 
@@ -118,27 +167,29 @@ def day_report(player: Player) -> DayReport:
             lines.append(
                 SlotLine(slot.id, slot.start, slot.end, slot.delay, stats, Waits.of(waits))
             )
-        total = sum((line.stats for line in lines), Stats())
         doctors.append(
             DoctorLine(
                 doctor.id,
                 doctor.name,
                 doctor.specialty,
-                total,
+                engine.doctor_stats(doctor.id),
                 Waits.of(doctor_waits),
                 tuple(lines),
             )
         )
 
-    made = Counter(token.source for token in tokens)
-    served = Counter(token.source for token in tokens if token.status is Status.SERVED)
-    lost = Counter(token.source for token in tokens if token.preemptions)
+    made = Counter(token.source for token in tokens.values())
+    served = Counter(token.source for token in tokens.values() if token.served_at is not None)
+    lost = Counter(token.source for token in tokens.values() if token.preemptions)
     sources = tuple(
         SourceLine(source, made[source], served[source], lost[source])
         for source in sorted(Source, key=lambda s: -engine.priorities[s])
     )
     # Most often first; among equals, in the order the tokens were made.
-    preempted = sorted((t for t in tokens if t.preemptions), key=lambda t: -t.preemptions)
+    preempted = sorted(
+        ((token_id, t) for token_id, t in tokens.items() if t.preemptions),
+        key=lambda item: -item[1].preemptions,
+    )
     steps = player.steps
     return DayReport(
         clinic=player.scenario.name,
@@ -147,12 +198,14 @@ def day_report(player: Player) -> DayReport:
         first=steps[0].at.strftime("%H:%M") if steps else "",
         last=steps[-1].at.strftime("%H:%M") if steps else "",
         tokens=len(tokens),
-        totals=sum((line.stats for line in doctors), Stats()),
+        totals=engine.day_stats(),
         waits=Waits.of([w for waits in waits_by_slot.values() for w in waits]),
         doctors=tuple(doctors),
         sources=sources,
         preempted=tuple(
-            PreemptedLine(t.id, t.number, t.patient, t.source, t.slot_id, t.preemptions, t.status)
-            for t in preempted
+            PreemptedLine(
+                token_id, t.number, t.patient, t.source, t.slot_id, t.preemptions, t.status
+            )
+            for token_id, t in preempted
         ),
     )

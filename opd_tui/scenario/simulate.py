@@ -6,7 +6,7 @@ import sys
 from datetime import date
 from typing import TextIO
 
-from .load import rehearse_file
+from .load import collector_paused, rehearse_file
 from .problems import ScenarioError
 from .render import as_csv, as_json, as_text
 from .report import day_report
@@ -49,6 +49,19 @@ def simulate(
     out = out or sys.stdout
     err = err or sys.stderr
     progress = ProgressBar(err) if err.isatty() else None
+    with collector_paused():
+        text = _report(path, fmt, day, progress, err)
+    if text is None:
+        return 2
+    out.write(text)
+    return 0
+
+
+def _report(
+    path: str, fmt: str, day: date | None, progress: ProgressBar | None, err: TextIO
+) -> str | None:
+    """The rendered report, or None after listing the file's problems on ``err``. The played day
+    is dropped on return, before the cycle collector runs again, so it never has to be scanned."""
     try:
         player = rehearse_file(path, day=day, progress=progress)
     except ScenarioError as error:
@@ -56,8 +69,6 @@ def simulate(
             print(problem, file=err)
         count = len(error.problems)
         print(f"opd-tui: {count} problem{'s' if count != 1 else ''}; nothing played", file=err)
-        return 2
-    report = day_report(player)
+        return None
     render = {"json": as_json, "csv": as_csv}.get(fmt, as_text)
-    out.write(render(report))
-    return 0
+    return render(day_report(player))

@@ -1,0 +1,206 @@
+"""How fast is ``opd-tui simulate``? Issue 5's target: a hospital-scale day in <= 2 s.
+
+Run from the repository root:
+
+    .venv/bin/python tests/benchmarks/bench_simulate.py            # the full figures
+    .venv/bin/python tests/benchmarks/bench_simulate.py --quick    # a fast smoke run
+
+The day is generated in advance from a fixed seed: 300 doctors with eight one-hour slots each, and
+100,000 timeline actions from 07:00 to 17:00 (bookings, serves, cancels, no-shows, bumps, moves,
+capacity changes, delays). The generator plays every action through the engine as it writes it,
+so the file is valid and loads without a refusal. The timings cover what the command does: read,
+decode, check, rehearse the day through the engine, build the report and render it. Figures are
+medians over the repeats; the garbage collector stays on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from time import perf_counter
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from opd_tui.engine import Engine, OpdError, Status
+from opd_tui.engine.model import format_hhmm
+from opd_tui.scenario import Player
+from opd_tui.scenario.decode import decode
+from opd_tui.scenario.load import rehearse
+from opd_tui.scenario.parse import parse
+from opd_tui.scenario.render import as_json, as_text
+from opd_tui.scenario.report import day_report
+from opd_tui.scenario.simulate import simulate
+
+SOURCES = ("emergency", "paid", "follow-up", "online", "walk-in")
+SOURCE_WEIGHTS = (4, 10, 20, 30, 36)
+MIX = {"book": 52, "serve": 28, "cancel": 7, "no-show": 3, "bump": 5, "move": 3, "capacity": 1,
+       "delay": 1}  # fmt: skip
+FIRST = ("Asha", "Ravi", "Meena", "Imran", "Lakshmi", "Arjun", "Fatima", "Suresh", "Divya", "Joseph",
+         "Kavya", "Rohan", "Zoya", "Harpreet", "Anil", "Priya", "Sanjay", "Nisha", "Farhan", "Uma")  # fmt: skip
+LAST = ("Rao", "Iyer", "Khan", "Mehta", "Das", "Nair", "Singh", "Patel", "Reddy", "Thomas",
+        "Kulkarni", "Bose", "Menon", "Qureshi", "Gill", "Joshi", "Pillai", "Verma", "Ali", "Sharma")  # fmt: skip
+SPECIALTIES = ("Cardiology", "Orthopaedics", "Paediatrics", "Dermatology", "ENT", "Medicine")
+DAY = date(2026, 11, 25)
+
+
+def generate(doctors: int, actions: int, seed: int = 5) -> str:
+    """A valid clinic file: each action is played on an engine as it is chosen."""
+    rng = random.Random(seed)
+    minute = [7 * 60]
+    engine = Engine(clock=lambda: datetime(2026, 11, 25, minute[0] // 60, minute[0] % 60))
+    head = ['clinic = "District Hospital OPD"', 'opens = "07:00"', "", "timeline = ["]
+    tail: list[str] = []
+    slots: list[str] = []
+    for d in range(doctors):
+        doctor_id = f"d{d:03d}"
+        engine.add_doctor(doctor_id, f"Dr {rng.choice(FIRST)} {rng.choice(LAST)}", "x")
+        tail += ["", "[[doctors]]", f'id = "{doctor_id}"']
+        tail += [f'name = "Dr {rng.choice(FIRST)} {rng.choice(LAST)}"']
+        tail += [f'specialty = "{SPECIALTIES[d % len(SPECIALTIES)]}"', "slots = ["]
+        for hour in range(9, 17):
+            slot_id = f"{doctor_id}-{hour}"
+            capacity = rng.randint(12, 24)
+            engine.add_slot(slot_id, doctor_id, f"{hour:02d}:00", f"{hour + 1:02d}:00", capacity)
+            slots.append(slot_id)
+            tail.append(
+                f'  {{ id = "{slot_id}", start = "{hour:02d}:00", end = "{hour + 1:02d}:00",'
+                f" capacity = {capacity} }},"
+            )
+        tail.append("]")
+    kinds = list(MIX)
+    weights = list(MIX.values())
+    live: list[str] = []  # token ids, possibly stale; checked before use
+    label: dict[str, str] = {}
+    lines: list[str] = []
+    while len(lines) < actions:
+        minute[0] = 7 * 60 + len(lines) * 600 // actions
+        at = format_hhmm(minute[0])
+        kind = rng.choices(kinds, weights)[0]
+        try:
+            if kind == "book" or not live:
+                slot = rng.choice(slots)
+                patient = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+                source = rng.choices(SOURCES, SOURCE_WEIGHTS)[0]
+                events = engine.book(slot, patient, source)
+                token_id = events[-1].token_id  # type: ignore[attr-defined]
+                label[token_id] = f"p{len(label)}"
+                live.append(token_id)
+                lines.append(
+                    f'  {{ at = "{at}", book = "{slot}", patient = "{patient}",'
+                    f' source = "{source}", label = "{label[token_id]}" }},'
+                )
+                continue
+            if kind == "capacity":
+                slot = rng.choice(slots)
+                seats = max(0, engine.slot(slot).capacity + rng.choice((-3, -1, 1, 2, 4)))
+                engine.set_capacity(slot, seats)
+                lines.append(f'  {{ at = "{at}", capacity = "{slot}", to = {seats} }},')
+                continue
+            if kind == "delay":
+                doctor = f"d{rng.randrange(doctors):03d}"
+                engine.delay(doctor, 10)
+                lines.append(f'  {{ at = "{at}", delay = "{doctor}", minutes = 10 }},')
+                continue
+            i = rng.randrange(len(live))
+            token = engine.token(live[i])
+            if not token.status.is_live:
+                live[i] = live[-1]
+                live.pop()
+                continue
+            ref = label[token.id]
+            if kind == "serve":
+                if token.status is not Status.BOOKED:
+                    continue
+                engine.serve(token.id)
+                lines.append(f'  {{ at = "{at}", serve = "{ref}" }},')
+            elif kind in ("cancel", "no-show"):
+                (engine.cancel if kind == "cancel" else engine.no_show)(token.id)
+                lines.append(f'  {{ at = "{at}", {kind} = "{ref}" }},')
+            elif kind == "bump":
+                up = rng.random() < 0.6
+                engine.bump(token.id, up=up)
+                lines.append(f'  {{ at = "{at}", bump = "{ref}", to = "{"up" if up else "down"}" }},')
+            else:
+                to = rng.choice(slots)
+                engine.move(token.id, to)
+                lines.append(f'  {{ at = "{at}", move = "{ref}", to = "{to}" }},')
+        except OpdError:
+            continue
+    return "\n".join([*head, *lines, "]", *tail]) + "\n"
+
+
+def median_time(run: object, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = perf_counter()
+        run()  # type: ignore[operator]
+        times.append(perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a small day, one repeat")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    doctors, actions = (30, 10_000) if args.quick else (300, 100_000)
+    repeats = 1 if args.quick else args.repeats
+
+    print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores")
+    start = perf_counter()
+    text = generate(doctors, actions)
+    print(
+        f"generated {doctors} doctors, {doctors * 8} slots, {actions:,} actions"
+        f" ({len(text) / 1e6:.1f} MB) in {perf_counter() - start:.1f} s"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "hospital.toml"
+        path.write_text(text, encoding="utf-8")
+
+        def whole() -> None:
+            out, err = io.StringIO(), io.StringIO()
+            assert simulate(str(path), "json", day=DAY, out=out, err=err) == 0, err.getvalue()
+
+        data = decode(text)
+        scenario, found = parse(data, "hospital.toml")
+        assert not found
+        player = rehearse(text, file="hospital.toml", day=DAY)
+        figures = {
+            "decode (TOML → data)": median_time(lambda: decode(text), repeats),
+            "check (data → scenario)": median_time(lambda: parse(data, "h"), repeats),
+            "play the day (engine)": median_time(
+                lambda: Player(scenario, day=DAY).play_all(), repeats
+            ),
+            "report + JSON": median_time(lambda: as_json(day_report(player)), repeats),
+            "report + text": median_time(lambda: as_text(day_report(player)), repeats),
+            "simulate --json, in process": median_time(whole, repeats),
+        }
+        command = [sys.executable, "-m", "opd_tui", "simulate", str(path), "--json"]
+        figures["opd-tui simulate --json, new process"] = median_time(
+            lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL),
+            max(1, repeats // 2),
+        )
+        middle = len(player.steps) // 2
+        figures["rewind to the middle of the day"] = median_time(
+            lambda: player.rewind(middle), 1
+        )
+        figures["step back one action (rewind)"] = median_time(
+            lambda: player.rewind(player.position - 1), 1
+        )
+    for name, seconds in figures.items():
+        print(f"  {name:<40} {seconds * 1000:8.0f} ms")
+    target = figures["simulate --json, in process"]
+    print(f"target <= 2000 ms: {'met' if target <= 2.0 else 'MISSED'} ({target * 1000:.0f} ms)")
+
+
+if __name__ == "__main__":
+    main()
