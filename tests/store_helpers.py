@@ -169,6 +169,7 @@ def open_journal(
 
 def _crash_child(db: str, seed: int) -> None:
     clock = SetClock()
+    print("start", flush=True)
     desk = open_journal(db, clock)
     print("ready", flush=True)
     for attempt in range(100_000):
