@@ -7,7 +7,8 @@ from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, DataTable, Input, Select, Static
 
 from opd_tui.desk import MemoryDesk
-from opd_tui.engine import Status
+from opd_tui.engine import Event, Status
+from opd_tui.store.base import StoreError
 from opd_tui.ui.activity import MAX_LINES, ActivityLog
 from opd_tui.ui.app import OpdApp
 from opd_tui.ui.header import ClinicHeader
@@ -431,3 +432,26 @@ async def test_a_past_log_line_shows_the_day_as_it_was(app: OpdApp) -> None:
             ("RAO-002", "BOOKED"),
         ]
         assert "HISTORY" not in app.query_one(ClinicHeader).render().plain
+
+
+class FullDiskDesk(MemoryDesk):
+    """A desk whose journal cannot record anything."""
+
+    def act(self, action: str, *args: object, **kwargs: object) -> list[Event]:
+        raise StoreError("cannot write the journal: disk full")
+
+
+async def test_a_failed_write_is_said_and_the_screen_shows_the_recorded_day(
+    clock: FakeClock,
+) -> None:
+    engine, history = small_clinic(clock)
+    app = OpdApp(FullDiskDesk(engine, "Test Clinic", clock().date()), history=history)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.query_one("#booked", Table).focus()
+        await pilot.press("s")
+        await pilot.pause()
+        assert toasts(app) == ["cannot write the journal: disk full"]
+        assert rows(app, "booked", "number", "status") == [
+            ("RAO-002", "BOOKED"),
+            ("RAO-001", "BOOKED"),
+        ]

@@ -31,6 +31,7 @@ from ..engine import (
     Status,
     Token,
 )
+from ..store.base import StoreError
 from . import cells
 from .activity import ActivityLog, slot_name, who
 from .header import ClinicHeader
@@ -308,7 +309,11 @@ class OpdApp(App[None]):
         """Run one desk action and show its effects; an ``OpdError`` goes back to the caller."""
         if self.moment is not None:
             raise ReadOnly("this is the day as it was: press escape to return to now")
-        events = self.desk.act(action, *args, **kwargs)
+        try:
+            events = self.desk.act(action, *args, **kwargs)
+        except StoreError:
+            self.redraw()  # the journal could not record it; the day was restored from the journal
+            raise
         self.after(events)
         return events
 
