@@ -8,12 +8,12 @@ Run from the repository root:
 Every workload is generated in advance from a fixed seed by simulating it on the seed reference,
 so invalid picks (serving a waiting token, moving into the same slot) are skipped before timing
 and both implementations run exactly the same valid operations; their final seating is compared.
-Runs of the engine and the reference alternate, so a busy machine skews both sides alike. The day's
-throughput is the median over whole runs, by the wall clock and by the process's CPU time (which
-leaves out the time other processes had the core); the one-slot cost per operation is the median over
-rounds of ten operations (from all runs), so a scheduling hiccup in a run of a few milliseconds
-does not decide it. The garbage collector stays on (as in real use), but the workload's own
-objects are frozen out of its sight before each timed run.
+Runs of the engine and the reference alternate, so a busy machine skews both sides alike. The
+day's throughput is the median over whole runs, by the wall clock and by the process's CPU time
+(which leaves out the time other processes had the core); the one-slot cost per operation is the
+median over rounds of ten operations (from all runs), so a scheduling hiccup in a run of a few
+milliseconds does not decide it. The garbage collector stays on (as in real use), but the
+workload's own objects are frozen out of its sight before each timed run.
 """
 
 from __future__ import annotations
