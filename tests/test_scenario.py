@@ -463,3 +463,24 @@ def test_a_preemption_and_promotion_come_out_as_events() -> None:
     assert emergency.events[0].token_id == player.token_id(0)  # Asha, the weakest booked
     assert [type(e) for e in cancel.events][-1] is Promoted
     assert cancel.events[-1].token_id == player.token_id(0)  # back before Chitra: FIFO
+
+
+def test_the_readmes_example_clinic_file_loads() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Clinic files and simulate") :]
+    example = section[section.index("```toml\n") + 8 : section.index("```\n", 8)]
+    scenario = loads(example, file="README.md", day=DAY)
+    assert [d.id for d in scenario.doctors] == ["rao"]
+    assert [a.kind for a in scenario.timeline] == [
+        "book",
+        "book",
+        "book",
+        "book",
+        "serve",
+        "cancel",
+        "no-show",
+        "bump",
+        "move",
+        "capacity",
+        "delay",
+    ]

@@ -198,3 +198,22 @@ def test_set_up_adds_the_demo_doctors_and_slots_only() -> None:
     assert len(engine.slots()) == 16
     assert engine.tokens() == []
     assert demo.CLINIC_NAME == "City General OPD"
+
+
+def test_the_reports_record_of_each_token_agrees_with_the_engine(day: Player) -> None:
+    """The report reads tokens from the day's events; they must say what the engine holds."""
+    from opd_tui.scenario.report import _tokens
+
+    facts = _tokens(day)
+    assert facts.keys() == {t.id for t in day.engine.tokens()}
+    for t in day.engine.tokens():
+        f = facts[t.id]
+        assert (f.number, f.patient, f.source, f.slot_id, f.since, f.status, f.preemptions) == (
+            t.number,
+            t.patient,
+            t.source,
+            t.slot_id,
+            t.arrived_at,
+            t.status,
+            t.preemptions,
+        )

@@ -7,17 +7,15 @@ therefore be played to the end without a refusal.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import tomllib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from importlib.resources.abc import Traversable
 from pathlib import Path as FilePath
 
 from ..engine import OpdError
+from .collector import collector_paused
 from .decode import decode
 from .locate import Locator
 from .model import BOOK, MOVE, TOKEN_ACTIONS, Scenario
@@ -105,20 +103,6 @@ def _play(
     if progress is not None:
         progress(total, total)
     return player, refused
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cycle collector while a day loads: a long day makes millions of objects and no
-    cycles, and the collector's repeated full passes over them would cost half the time."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _syntax_problem(file: str, error: tomllib.TOMLDecodeError) -> Problem:

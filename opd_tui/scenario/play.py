@@ -14,6 +14,7 @@ from ..engine import Engine, Event, OpdError, Source
 from ..engine.events import Placed
 from ..engine.model import parse_hhmm
 from .clock import ScenarioClock
+from .collector import collector_paused
 from .model import Action, Scenario
 from .problems import Path
 
@@ -152,7 +153,8 @@ class Player:
             raise IndexError(f"position {position} is outside 0..{len(self.steps)}")
         del self.steps[position:]
         engine = self._new_engine()
-        engine.apply_all(self.events())
+        with collector_paused():
+            engine.apply_all(self.events())
         self.engine = engine
         self._tokens = {
             step.action.position: _placed_token(step.events)

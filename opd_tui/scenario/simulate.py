@@ -6,7 +6,8 @@ import sys
 from datetime import date
 from typing import TextIO
 
-from .load import collector_paused, rehearse_file
+from .collector import collector_paused
+from .load import rehearse_file
 from .problems import ScenarioError
 from .render import as_csv, as_json, as_text
 from .report import day_report
