@@ -484,3 +484,16 @@ def test_the_readmes_example_clinic_file_loads() -> None:
         "capacity",
         "delay",
     ]
+
+
+def test_actions_on_a_slot_the_engine_refused_are_not_reported_again() -> None:
+    text = edited(
+        ('{ start = "10:00"', '{ start = "09:30"'),
+        (
+            'serve = "Bala Iyer" }',
+            'serve = "Bala Iyer" },\n  { at = "09:06", book = "rao-0930", patient = "Dev Rao", source = "paid" }',
+        ),
+    )
+    assert problems(text) == [
+        "clinic.toml:18: doctors[0].slots[1]: slot rao-0930 overlaps rao-09 (09:00–10:00)"
+    ]

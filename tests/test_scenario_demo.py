@@ -172,7 +172,7 @@ def test_a_doctors_delay_shows_in_the_slots_and_the_waits(report: DayReport) -> 
 
 def test_demo_engine_opens_at_twenty_past_ten() -> None:
     engine = demo.demo_engine(DAY)
-    now = engine._clock()
+    now = engine.now()
     assert datetime(2026, 11, 25, 10, 20) <= now < datetime(2026, 11, 25, 10, 21)
     view = engine.slot_view("rao-10")
     assert [(seat.token.patient, seat.token.status) for seat in view.booked] == [

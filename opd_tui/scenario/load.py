@@ -18,7 +18,7 @@ from ..engine import OpdError
 from .collector import collector_paused
 from .decode import decode
 from .locate import Locator
-from .model import BOOK, MOVE, TOKEN_ACTIONS, Scenario
+from .model import BOOK, MOVE, TOKEN_ACTIONS, Action, Scenario
 from .parse import parse
 from .play import Player, Progress
 from .problems import Path, Problem, ScenarioError, format_path
@@ -84,12 +84,10 @@ def _play(
     broken: set[int] = set()
     total = len(scenario.timeline)
     for action in scenario.timeline:
-        depends = (
-            action.booking in broken if action.kind in TOKEN_ACTIONS else action.target in lost
-        )
-        if depends or (action.kind == MOVE and action.to in lost):
+        if (broken or lost) and _depends(action, broken, lost):
             player.skip()
-            broken.add(action.position)
+            if action.kind == BOOK:
+                broken.add(action.position)
             continue
         try:
             player.step()
@@ -103,6 +101,13 @@ def _play(
     if progress is not None:
         progress(total, total)
     return player, refused
+
+
+def _depends(action: Action, broken: set[int], lost: set[str]) -> bool:
+    """Whether ``action`` names a refused booking, or a slot or doctor the set-up refused."""
+    if action.kind in TOKEN_ACTIONS:
+        return action.booking in broken or (action.kind == MOVE and action.to in lost)
+    return action.target in lost
 
 
 def _syntax_problem(file: str, error: tomllib.TOMLDecodeError) -> Problem:
