@@ -362,6 +362,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     day = day_workload(doctors, bookings, args.seed)
     mix = ", ".join(f"{kind} {n:,}" for kind, n in day.counts().items())
     print(f"day: {doctors} doctors × 8 slots × 25 seats, {len(day.ops):,} ops ({mix})")
+    print(f"     ({day.skipped:,} invalid picks skipped while generating)")
     engine_t, seed_t = timings(day, repeats, len(day.ops))
     for clock in ("wall", "cpu"):
         e, s = (
