@@ -497,3 +497,15 @@ def test_actions_on_a_slot_the_engine_refused_are_not_reported_again() -> None:
     assert problems(text) == [
         "clinic.toml:18: doctors[0].slots[1]: slot rao-0930 overlaps rao-09 (09:00–10:00)"
     ]
+
+
+def test_seek_goes_forward_by_the_rules_and_back_by_rewinding() -> None:
+    player = Player(loads(CLINIC, file="clinic.toml"), day=DAY)
+    played = player.seek(3)
+    assert [s.action.position for s in played] == [0, 1, 2]
+    engine = player.engine
+    assert player.seek(1) == []
+    assert player.position == 1 and player.engine is not engine
+    assert [t.patient for t in player.engine.tokens()] == ["Asha Menon"]
+    assert [s.action.position for s in player.seek(99)] == [1, 2, 3]
+    assert player.done

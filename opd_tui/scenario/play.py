@@ -19,7 +19,8 @@ from .model import Action, Scenario
 from .problems import Path
 
 Refusal = Callable[[Path, OpdError, tuple[str, ...]], None]
-"""Told of a set-up entry the engine refused: its key path, the error, and the slot ids lost."""
+"""Told of a set-up entry the engine refused: its key path, the error, and the ids (a doctor's,
+its slots') that can no longer be played."""
 
 Progress = Callable[[int, int], None]
 
@@ -144,6 +145,15 @@ class Player:
             if progress is not None and done % 2000 == 0:
                 progress(done, total)
         return self.steps[first:]
+
+    def seek(self, position: int) -> list[Step]:
+        """Be just after ``position`` actions: forward by the rules (the steps played are
+        returned, for highlighting), or back by ``rewind`` (nothing is returned)."""
+        if position >= len(self.steps):
+            position = min(position, len(self.scenario.timeline))
+            return [self.step() for _ in range(position - len(self.steps))]
+        self.rewind(position)
+        return []
 
     # ------------------------------------------------------------------ back
 
