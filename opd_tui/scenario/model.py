@@ -94,7 +94,3 @@ class Scenario:
     opens: int
     doctors: tuple[DoctorSpec, ...]
     timeline: tuple[Action, ...]
-
-    @property
-    def slot_count(self) -> int:
-        return sum(len(doctor.slots) for doctor in self.doctors)
