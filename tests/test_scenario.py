@@ -509,3 +509,11 @@ def test_seek_goes_forward_by_the_rules_and_back_by_rewinding() -> None:
     assert [t.patient for t in player.engine.tokens()] == ["Asha Menon"]
     assert [s.action.position for s in player.seek(99)] == [1, 2, 3]
     assert player.done
+
+
+def test_engine_at_shows_a_past_moment_and_leaves_the_player_alone() -> None:
+    player = Player(loads(CLINIC, file="clinic.toml"), day=DAY)
+    player.play_all()
+    past = player.engine_at(2)
+    assert [t.patient for t in past.tokens()] == ["Asha Menon", "Bala Iyer"]
+    assert player.position == 4 and len(player.engine.tokens()) == 3

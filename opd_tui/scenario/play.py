@@ -162,16 +162,25 @@ class Player:
         if not 0 <= position <= len(self.steps):
             raise IndexError(f"position {position} is outside 0..{len(self.steps)}")
         del self.steps[position:]
-        engine = self._new_engine()
-        with collector_paused():
-            engine.apply_all(self.events())
-        self.engine = engine
+        self.engine = self.engine_at(position)
         self._tokens = {
             step.action.position: _placed_token(step.events)
             for step in self.steps
             if step.action.kind == "book" and step.events
         }
         self.clock.set(self.steps[-1].action.at if self.steps else self.scenario.opens)
+
+    def engine_at(self, position: int) -> Engine:
+        """A new engine holding the day just after ``position`` played actions, rebuilt from
+        their recorded events; the player itself is left as it is (for a look at history)."""
+        if not 0 <= position <= len(self.steps):
+            raise IndexError(f"position {position} is outside 0..{len(self.steps)}")
+        engine = self._new_engine()
+        with collector_paused():
+            engine.apply_all(self.set_up_events)
+            for step in self.steps[:position]:
+                engine.apply_all(step.events)
+        return engine
 
     # ------------------------------------------------------------- internals
 
