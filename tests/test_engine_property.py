@@ -16,6 +16,7 @@ Run longer with ``OPD_ENGINE_PROFILE=soak``.
 from __future__ import annotations
 
 import os
+import random
 from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -58,15 +59,16 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 
-# 09:30: the 08:00 dermatology slot is over, the 09:00 slots are running, the 10:00 one is ahead.
-NOW = datetime(2026, 11, 25, 9, 30)
-NOW_MIN = 9 * 60 + 30
+# 10:00 sharp: Dr Khan's 08:00 slot and Dr Rao's 09:00 slot have just ended (a delay no longer
+# reaches them), Dr Mehta's 09:30 slot is running and Dr Rao's 10:00 slot is starting.
+NOW = datetime(2026, 11, 25, 10, 0)
+NOW_MIN = 10 * 60
 
 # (slot id, doctor id, start, end, capacity): small slots, so seats are always contested.
 SLOTS = (
     ("rao-09", "rao", "09:00", "10:00", 2),
     ("rao-10", "rao", "10:00", "11:00", 3),
-    ("mehta-09", "mehta", "09:00", "10:00", 1),
+    ("mehta-09", "mehta", "09:30", "10:30", 1),
     ("khan-08", "khan", "08:00", "09:00", 2),
 )
 DOCTORS = ("rao", "mehta", "khan")
@@ -341,6 +343,8 @@ token_picks = st.integers(min_value=0, max_value=10_000)
 class ClinicDay(RuleBasedStateMachine):
     """One random clinic day, driven through the engine and the reference side by side."""
 
+    slots_of_the_day = SLOTS
+
     def __init__(self) -> None:
         super().__init__()
         self.engine = Engine(clock=_clock)
@@ -359,7 +363,7 @@ class ClinicDay(RuleBasedStateMachine):
         }
         for doctor in DOCTORS:
             self.events += self.engine.add_doctor(doctor, f"Dr {doctor.title()}", "General")
-        for slot_id, doctor, start, end, capacity in SLOTS:
+        for slot_id, doctor, start, end, capacity in self.slots_of_the_day:
             self.events += self.engine.add_slot(slot_id, doctor, start, end, capacity)
             self.ref.slots[slot_id] = RefSlot(
                 slot_id, doctor, _minutes(start), _minutes(end), capacity
@@ -590,3 +594,43 @@ def test_the_reference_can_disagree() -> None:
     except AssertionError:
         return
     raise AssertionError("the invariant did not notice a wrong reference")
+
+
+class CrowdedClinicDay(ClinicDay):
+    """Two big slots, so heaps grow past the point where the seating compacts stale entries."""
+
+    slots_of_the_day = (
+        ("rao-09", "rao", "09:00", "10:00", 40),
+        ("rao-10", "rao", "10:00", "11:00", 30),
+    )
+
+    def check_everything(self) -> None:
+        self.every_slot_matches_the_rule()
+        self.estimates_follow_the_formula()
+        self.every_token_matches()
+        self.replaying_the_events_rebuilds_the_day()
+
+
+def test_a_crowded_day_follows_the_rule_through_many_cancellations_and_moves() -> None:
+    """200 patients for 70 seats, then 1,500 random desk actions, checked against the reference."""
+    rng = random.Random(2026)
+    day = CrowdedClinicDay()
+    day.open_the_clinic(None)
+    slot_ids = [slot_id for slot_id, *_ in CrowdedClinicDay.slots_of_the_day]
+    for _ in range(200):
+        day.book(rng.choice(slot_ids), rng.choice(NAMES), rng.choice(SOURCES))
+    day.check_everything()
+    actions: list[Callable[[], None]] = [
+        lambda: day.book(rng.choice(slot_ids), rng.choice(NAMES), rng.choice(SOURCES)),
+        lambda: day.cancel(rng.randrange(10_000)),
+        lambda: day.no_show(rng.randrange(10_000)),
+        lambda: day.serve(rng.randrange(10_000)),
+        lambda: day.bump(rng.randrange(10_000), rng.choice(["up", "down", *SOURCES])),
+        lambda: day.move(rng.randrange(10_000), rng.choice(slot_ids)),
+        lambda: day.set_capacity(rng.choice(slot_ids), rng.randrange(20, 50)),
+    ]
+    for step in range(1, 1501):
+        rng.choices(actions, weights=[3, 3, 1, 1, 3, 3, 1])[0]()
+        if step % 100 == 0:
+            day.check_everything()
+    assert len(day.ref.waiting("rao-09")) + len(day.ref.waiting("rao-10")) > 64
