@@ -6,6 +6,7 @@ the whole list of events, and the exact booked list and waitlist of the slots in
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -975,3 +976,30 @@ def test_every_error_is_an_opd_error() -> None:
 def test_a_clinic_with_bad_priorities_is_refused(priorities: dict[str, Any]) -> None:
     with pytest.raises(Invalid):
         Engine(clock=Clock(), priorities=priorities)
+
+
+# ---------------------------------------------------------------------------------- threads
+
+
+def test_desks_booking_from_several_threads_get_distinct_tokens_and_a_consistent_slot() -> None:
+    engine = clinic()
+    engine.add_slot("rao-1100", "rao", "11:00", "12:00", 50)
+    sources = list(Source)
+
+    def desk(desk_no: int) -> None:
+        for i in range(100):
+            engine.book("rao-1100", f"Patient {desk_no}-{i}", sources[(desk_no + i) % 5])
+
+    threads = [threading.Thread(target=desk, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    tokens = engine.tokens()
+    assert [t.id for t in tokens] == [f"T{n:05d}" for n in range(1, 401)]
+    assert sorted(t.number for t in tokens) == [f"RAO-{n:03d}" for n in range(1, 401)]
+    assert [t.arrival for t in tokens] == list(range(1, 401))
+    ranked = sorted(tokens, key=lambda t: (-t.priority, t.arrival))
+    assert booked_ids(engine, "rao-1100") == [t.id for t in ranked[:50]]
+    assert waiting_ids(engine, "rao-1100") == [t.id for t in ranked[50:]]
