@@ -343,7 +343,7 @@ token_picks = st.integers(min_value=0, max_value=10_000)
 class ClinicDay(RuleBasedStateMachine):
     """One random clinic day, driven through the engine and the reference side by side."""
 
-    slots_of_the_day = SLOTS
+    slots_of_the_day: tuple[tuple[str, str, str, str, int], ...] = SLOTS
 
     def __init__(self) -> None:
         super().__init__()
