@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--memory", action="store_true", help="a throwaway demo day that writes nothing"
     )
+    parser.add_argument(
+        "--scenario",
+        metavar="FILE",
+        help="replay a clinic file's day in the dashboard (space plays, arrows step); writes nothing",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     export = commands.add_parser("export", help="write a day's tokens and events to stdout")
     _add_journal_options(export, argparse.SUPPRESS)
@@ -81,11 +86,32 @@ def _export(db: Path | None, day: date | None, fmt: str) -> None:
         store.close()
 
 
+def _replay(path: str, day: date | None) -> int:
+    """The dashboard on a clinic file's day, from its opening, under the replay bar."""
+    from .desk import MemoryDesk
+    from .scenario import ScenarioError, rehearse_file
+    from .ui.app import OpdApp
+
+    try:
+        player = rehearse_file(path, day=day)
+    except ScenarioError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"opd-tui: {len(error.problems)} problem(s) in {path}", file=sys.stderr)
+        return 2
+    player.seek(0)
+    desk = MemoryDesk(player.engine, player.scenario.name, player.clock().date())
+    OpdApp(desk, history=player.events(), player=player).run()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.memory and args.db is not None:
         parser.error("--memory writes nothing: leave out --db")
+    if args.scenario and (args.memory or args.db is not None):
+        parser.error("--scenario plays a clinic file in memory: leave out --db and --memory")
     try:
         if args.command == "export":
             _export(args.db, args.day, args.format)
@@ -94,8 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .scenario.simulate import simulate
 
             return simulate(args.file, args.format, day=args.day)
-        from .store import open_desk
         from .ui.app import OpdApp
+
+        if args.scenario:
+            return _replay(args.scenario, args.day)
+        from .store import open_desk
 
         desk, history = open_desk(args.db, args.day, args.memory)
         OpdApp(desk, history=history).run()

@@ -16,6 +16,7 @@ from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, DataTable, Footer
 
 from ..desk import Desk, ReadOnly
@@ -31,13 +32,15 @@ from ..engine import (
     Status,
     Token,
 )
+from ..scenario import Player
 from ..store.base import StoreError
 from . import cells
 from .activity import ActivityLog, slot_name, who
 from .header import ClinicHeader
-from .keys import KEYS, bindings
+from .keys import KEYS, REPLAY_ACTIONS, bindings
 from .marks import Alert, Marks
 from .overview import OverviewTable
+from .replay import SPEEDS, ReplayBar
 from .screens.booking import BookForm
 from .screens.confirm import Confirm
 from .screens.delay import DelayForm
@@ -76,8 +79,11 @@ class OpdApp(App[None]):
         highlight_seconds: float = 6.0,
         monotonic: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] | None = None,
+        player: Player | None = None,
     ) -> None:
         super().__init__()
+        self.player = player
+        self.playing: Timer | None = None
         self.desk = desk
         self.engine = desk.engine
         self.marks = Marks(highlight_seconds)
@@ -104,6 +110,8 @@ class OpdApp(App[None]):
                     yield WaitingTable(id="waiting")
             yield OverviewTable(id="overview")
         yield ActivityLog(id="log")
+        if self.player is not None:
+            yield ReplayBar(self.player, id="replay")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -467,6 +475,74 @@ class OpdApp(App[None]):
         table.select_key(token.id)
         table.focus()
         self.token_table_id = table_id
+
+    # ----------------------------------------------------------------- replay
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Replay keys work only on a replay, and only on the dashboard itself (not in a form)."""
+        if action in REPLAY_ACTIONS:
+            return self.player is not None and self.screen is self.screen_stack[0]
+        return True
+
+    def action_step_forward(self) -> None:
+        player = self.player
+        if player is None:
+            return
+        if player.done:
+            self.pause("The timeline is over.")
+            return
+        try:
+            step = player.step()
+        except OpdError as error:  # a live action changed the day under the timeline
+            step = player.skip()
+            self.notify(f"Skipped {step.action.describe()}: {error}", severity="warning")
+        self.action_back_to_now()
+        self.after(list(step.events))
+        self.query_one(ReplayBar).refresh()
+
+    def action_step_back(self) -> None:
+        player = self.player
+        if player is None:
+            return
+        self.pause()
+        if player.position == 0:
+            self.notify("This is the start of the day.")
+            return
+        player.rewind(player.position - 1)
+        self.engine = self.desk.engine = player.engine
+        self.marks = Marks(self.marks.seconds)  # highlights belonged to the moment left behind
+        self.moment = None
+        self.query_one(ClinicHeader).moment = None
+        self.timeline = player.events()
+        log = self.query_one(ActivityLog)
+        log.clear()
+        log.record_history(self.timeline, self.engine)
+        self.redraw()
+        self.query_one(ReplayBar).refresh()
+
+    def action_play_pause(self) -> None:
+        if self.playing is not None:
+            self.pause()
+            return
+        bar = self.query_one(ReplayBar)
+        self.playing = self.set_interval(1 / bar.speed, self.action_step_forward)
+        bar.playing = True
+
+    def action_speed(self, change: int) -> None:
+        bar = self.query_one(ReplayBar)
+        index = SPEEDS.index(bar.speed) + change
+        bar.speed = SPEEDS[max(0, min(index, len(SPEEDS) - 1))]
+        if self.playing is not None:
+            self.pause()
+            self.action_play_pause()
+
+    def pause(self, message: str | None = None) -> None:
+        if self.playing is not None:
+            self.playing.stop()
+            self.playing = None
+            self.query_one(ReplayBar).playing = False
+        if message:
+            self.notify(message)
 
     # ---------------------------------------------------------------- history
 

@@ -16,6 +16,7 @@ class Key:
     description: str
     display: str | None = None
     footer: bool = True
+    replay: bool = False  # only while a scenario is replayed; then it wins over the tables' keys
 
     @property
     def shown(self) -> str:
@@ -39,8 +40,18 @@ KEYS: tuple[Key, ...] = (
     Key("question_mark", "help", "Help", "Every key and the allocation rule", "?"),
     Key("q", "quit", "Quit", "Quit opd-tui"),
     Key("escape", "back_to_now", "Now", "Back to now after looking at the past", "esc", False),
+    Key("space", "play_pause", "Play", "Replay: play or pause the timeline", replay=True),
+    Key("right", "step_forward", "Step", "Replay: play the next action", "→", replay=True),
+    Key("left", "step_back", "Back", "Replay: step back one action", "←", replay=True),
+    Key("left_square_bracket", "speed(-1)", "Slower", "Replay: play slower", "[", replay=True),
+    Key("right_square_bracket", "speed(1)", "Faster", "Replay: play faster", "]", replay=True),
 )
+
+REPLAY_ACTIONS = frozenset(k.action.partition("(")[0] for k in KEYS if k.replay)
 
 
 def bindings() -> list[BindingType]:
-    return [Binding(k.key, k.action, k.label, show=k.footer, key_display=k.display) for k in KEYS]
+    return [
+        Binding(k.key, k.action, k.label, show=k.footer, key_display=k.display, priority=k.replay)
+        for k in KEYS
+    ]
