@@ -216,13 +216,11 @@ class OpdApp(App[None]):
                     self.token_cells(seat.token, seat.position + 1, now, seat.estimate),
                 )
                 for seat in view.booked
-            ],
-            order_column="pos",
+            ]
         )
         waiting.border_title = f"Waitlist · {len(view.waiting)}"
         waiting.sync_rows(
-            [(t.id, self.token_cells(t, i + 1, now)) for i, t in enumerate(view.waiting)],
-            order_column="pos",
+            [(t.id, self.token_cells(t, i + 1, now)) for i, t in enumerate(view.waiting)]
         )
 
     def token_cells(
@@ -583,13 +581,13 @@ class OpdApp(App[None]):
 
     @on(DataTable.RowHighlighted, "#doctors")
     def doctor_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        key = event.row_key.value
+        key = self.query_one(DoctorTable).key_at(event.row_key.value)
         if key and key != self.doctor_id:
             self.show_doctor(key)
 
     @on(DataTable.RowHighlighted, "#schedule")
     def slot_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        key = event.row_key.value
+        key = self.query_one(ScheduleTable).key_at(event.row_key.value)
         if key and key != self.slot_id:
             self.show_slot(key)
 

@@ -1,8 +1,10 @@
 """The dashboard's tables and the one way they follow the engine: update in place.
 
-``sync_rows`` is the whole update strategy: remove rows whose keys are gone, update only the cells
-that changed, add new rows by key, sort once if the order changed, and keep the cursor on the row it
-was on. Nothing is rebuilt, so the cursor and the scroll position stay where they were.
+A table's rows are its screen lines: row ``i`` of the DataTable is the ``i``-th line, and the table
+remembers which key (a doctor, slot or token id) each line shows. ``sync_rows`` is the whole update
+strategy: each line gets its new row, only the cells that changed are redrawn, lines are added or
+dropped only at the end, and the cursor follows its key. Nothing is rebuilt and the row count
+rarely changes, so the cursor, the scroll position and the screen layout stay where they were.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowKey
 
 Row = tuple[str, Sequence[Text]]
 
@@ -23,50 +24,56 @@ class Table(DataTable[Text]):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(cursor_type="row", id=id, classes=classes)
+        self.keys: list[str] = []  # the key shown on each line
+        self._lines: dict[str, int] = {}
         for key, label, width in self.COLUMNS:
             self.add_column(label, key=key, width=width)
 
     @property
     def cursor_key(self) -> str | None:
         """The key of the row under the cursor, if any."""
-        if not self.row_count:
-            return None
-        row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
-        return row_key.value
+        return self.keys[self.cursor_row] if 0 <= self.cursor_row < len(self.keys) else None
+
+    def key_at(self, line: str | None) -> str | None:
+        """The key shown on a DataTable row (as a row key's value)."""
+        return self.keys[int(line)] if line is not None and int(line) < len(self.keys) else None
 
     def select_key(self, key: str) -> bool:
         """Put the cursor on the row with ``key``; False if there is none."""
-        try:
-            index = self.get_row_index(key)
-        except Exception:
+        line = self._lines.get(key)
+        if line is None:
             return False
-        self.move_cursor(row=index, animate=False)
+        self.move_cursor(row=line, animate=False)
         return True
 
     def put_row(self, key: str, cells: Sequence[Text]) -> None:
-        """Show ``cells`` in the row ``key``, touching only the cells that changed."""
-        if key not in self.rows:
-            self.add_row(*cells, key=key)
+        """Show ``cells`` on ``key``'s line (a new last line if it has none)."""
+        line = self._lines.get(key)
+        if line is None:
+            line = self._lines[key] = len(self.keys)
+            self.keys.append(key)
+        self._show(line, cells)
+
+    def _show(self, line: int, cells: Sequence[Text]) -> None:
+        name = str(line)
+        if name not in self.rows:
+            self.add_row(*cells, key=name)
             return
         for (column, _, _), cell in zip(self.COLUMNS, cells, strict=True):
-            if self.get_cell(key, column) != cell:
-                self.update_cell(key, column, cell)
+            if self.get_cell(name, column) != cell:
+                self.update_cell(name, column, cell)
 
-    def sync_rows(self, rows: Sequence[Row], order_column: str | None = None) -> None:
+    def sync_rows(self, rows: Sequence[Row]) -> None:
+        """Show exactly ``rows``, in order, redrawing only the cells that changed."""
         cursor_key = self.cursor_key
-        wanted = {key for key, _ in rows}
-        for gone in [row_key for row_key in self.rows if row_key.value not in wanted]:
-            self.remove_row(gone)
-        for key, cells in rows:
-            self.put_row(key, cells)
-        order = [key for key, _ in rows]
-        if order_column and [key.value for key in self.ordered_keys()] != order:
-            self.sort(order_column, key=lambda cell: int(cell.plain or 0))
-        if cursor_key in wanted and cursor_key != self.cursor_key:
+        for line, (_, cells) in enumerate(rows):
+            self._show(line, cells)
+        for line in range(len(rows), len(self.keys)):
+            self.remove_row(str(line))
+        self.keys = [key for key, _ in rows]
+        self._lines = {key: line for line, key in enumerate(self.keys)}
+        if cursor_key is not None and cursor_key != self.cursor_key:
             self.select_key(cursor_key)
-
-    def ordered_keys(self) -> list[RowKey]:
-        return [row.key for row in self.ordered_rows]
 
 
 class DoctorTable(Table):
