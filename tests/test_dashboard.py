@@ -348,12 +348,12 @@ async def test_overview_shows_every_doctor_and_slot(app: OpdApp) -> None:
         await pilot.pause()
         assert app.query_one(ContentSwitcher).current == "overview"
         assert rows(app, "overview", "doctor", "09:00", "10:00") == [
-            ("Dr Asha Rao", " 2/2  +1", " 1/3 "),
-            ("Dr Vikram Mehta", " 0/2 ", ""),
+            ("Dr Asha Rao", "██      2/2  +1 ", "█░░     1/3     "),
+            ("Dr Vikram Mehta", "░░      0/2     ", ""),
         ]
         app.perform("book", "mehta-09", "Hari Nair", "online")
         await pilot.pause()
-        assert rows(app, "overview", "09:00")[1] == (" 1/2 ",)
+        assert rows(app, "overview", "09:00")[1] == ("█░      1/2     ",)
         await pilot.press("o")
         assert app.query_one(ContentSwitcher).current == "day"
 

@@ -87,15 +87,17 @@ def slot_time(slot: Slot) -> Text:
 
 
 def overview_cell(stats: Stats, flashing: bool) -> Text:
-    """A compact slot summary for the hospital-wide grid: seats, waitlist, full or flashing."""
-    text = plain(f"{stats.occupied:>2}/{stats.capacity:<2}")
-    if stats.waiting:
-        text.append(f" +{stats.waiting}", palette.WAITING)
+    """A slot in the hospital-wide grid: a small occupancy bar, seats, waitlist, a flash."""
+    text = occupancy(stats, width=6)
+    seats_text = plain(f" {stats.occupied:>2}/{stats.capacity:<2}")
     if flashing:
-        text.stylize(palette.FLASH)
-        text.append(" ▼")
+        seats_text.stylize(palette.FLASH)
     elif stats.capacity and stats.occupied >= stats.capacity:
-        text.stylize(palette.FULL, 0, 5)
+        seats_text.stylize(palette.FULL)
+    text.append_text(seats_text)
+    text.append(f" +{stats.waiting:<2}" if stats.waiting else "    ", palette.WAITING)
+    if flashing:
+        text.append("▼", palette.FLASH)
     return text
 
 

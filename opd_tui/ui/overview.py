@@ -35,6 +35,7 @@ class OverviewTable(DataTable[Text]):
                 slot_id = self._slot_at.get((doctor.id, start))
                 row.append(self._cell(engine, slot_id, marks, now) if slot_id else cells.plain(""))
             self.add_row(*row, key=doctor.id)
+        self.move_cursor(column=1)
 
     def refresh_slots(
         self, engine: Engine, slot_ids: Iterable[str], marks: Marks, now: float
