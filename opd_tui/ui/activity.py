@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from rich.text import Text
+from textual.geometry import Region
 from textual.widgets import DataTable
+from typing_extensions import Self
 
 from ..engine import (
     Booked,
@@ -27,6 +29,7 @@ from ..engine import (
 )
 from . import palette
 from .cells import plain
+from .tables import grows
 
 MAX_LINES = 500
 
@@ -112,6 +115,13 @@ class ActivityLog(DataTable[Text]):
         self.add_column("#", key="seq", width=5)
         self.add_column("Time", key="time", width=8)
         self.add_column("What happened", key="what")
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        return super().refresh(
+            *regions, repaint=repaint, layout=layout and grows(self), recompose=recompose
+        )
 
     def record_history(self, events: Sequence[Event], engine: Engine) -> None:
         """The day so far: only the newest lines are kept, numbered as in the whole day."""

@@ -12,9 +12,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual.geometry import Region
 from textual.widgets import DataTable
+from typing_extensions import Self
 
 Row = tuple[str, Sequence[Text]]
+
+
+def grows(table: DataTable[Text]) -> bool:
+    """Whether a table's rows can change the screen's layout. A table with a set height and an
+    always-shown scrollbar cannot: adding or dropping rows then redraws the table alone, not the
+    whole screen (DataTable asks for a full re-layout on every added or removed row)."""
+    height = table.styles.height
+    return height is None or height.is_auto or table.styles.overflow_y != "scroll"
 
 
 class Table(DataTable[Text]):
@@ -28,6 +38,13 @@ class Table(DataTable[Text]):
         self._lines: dict[str, int] = {}
         for key, label, width in self.COLUMNS:
             self.add_column(label, key=key, width=width)
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        return super().refresh(
+            *regions, repaint=repaint, layout=layout and grows(self), recompose=recompose
+        )
 
     @property
     def cursor_key(self) -> str | None:
