@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Self
 
 from rich.text import Text
 from textual.geometry import Region
 from textual.widgets import DataTable
-from typing_extensions import Self
 
 from ..engine import (
     Booked,

@@ -10,11 +10,11 @@ rarely changes, so the cursor, the scroll position and the screen layout stay wh
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Self
 
 from rich.text import Text
 from textual.geometry import Region
 from textual.widgets import DataTable
-from typing_extensions import Self
 
 Row = tuple[str, Sequence[Text]]
 
