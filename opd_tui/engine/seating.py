@@ -74,18 +74,14 @@ class Seating:
 
     def weakest(self) -> Token | None:
         """The booked token a stronger arrival would preempt: lowest priority, latest arrival."""
-        heap = self._booked
-        while heap:
-            entry = heap[0]
-            token = self._tokens[entry[1]]
-            if token._entry is entry:
-                return token
-            heappop(heap)
-        return None
+        return self._top(self._booked)
 
     def best_waiting(self) -> Token | None:
         """The waiting token a freed seat goes to: highest priority, earliest arrival."""
-        heap = self._waiting
+        return self._top(self._waiting)
+
+    def _top(self, heap: list[tuple[int, str]]) -> Token | None:
+        """The token on top of ``heap``, dropping the stale entries above it."""
         while heap:
             entry = heap[0]
             token = self._tokens[entry[1]]
