@@ -41,7 +41,8 @@ class Desk(Protocol):
     location: str  # where the day is kept, as shown to the user ("memory only" for none)
 
     def act(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
-        """Run one engine operation; its events, once recorded, are returned."""
+        """Run one engine operation; its events, once recorded, are returned. If they could not
+        be recorded (a ``StoreError``), ``engine`` may have been rebuilt as a new object."""
         ...
 
     def poll(self) -> list[Event]:

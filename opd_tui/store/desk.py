@@ -158,14 +158,10 @@ class JournalDesk:
         return engine, last_seq
 
     def _reload(self) -> None:
-        """After a failed write the engine may hold an unrecorded decision: rebuild it from the
-        journal, in place, since the dashboard holds on to ``engine``."""
+        """After a failed write the engine may hold an unrecorded decision: a new one is rebuilt
+        from the journal (whoever holds ``engine`` reads it again after the ``StoreError``)."""
         self._pending = []
-        fresh, self._last_seq = self._restore()
-        state = vars(fresh)
-        del state["_lock"]
-        with self.engine._lock:
-            vars(self.engine).update(state)
+        self.engine, self._last_seq = self._restore()
 
     def _take(self, newer: list[Recorded]) -> None:
         if not newer:

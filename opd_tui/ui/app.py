@@ -318,7 +318,9 @@ class OpdApp(App[None]):
         try:
             events = self.desk.act(action, *args, **kwargs)
         except StoreError:
-            self.redraw()  # the journal could not record it; the day was restored from the journal
+            # Not recorded: the desk rebuilt its engine from the journal, so read that one.
+            self.engine = self.desk.engine
+            self.redraw()
             raise
         self.after(events)
         return events
