@@ -1,4 +1,4 @@
-"""How fast is the engine? Issue 2's targets, beside a plain port of the seed design.
+"""How fast is the engine? the targets, beside a plain port of the seed design.
 
 Run from the repository root:
 
@@ -149,7 +149,7 @@ class Simulator:
 
 
 def day_workload(doctors: int, bookings: int, seed: int) -> Workload:
-    """A clinic day: ``bookings`` books among the issue's mix; others pick a random live token."""
+    """A clinic day: ``bookings`` books among the target mix; others pick a random live token."""
     layout = Layout.day(doctors, 8, 25)
     slot_ids = layout.slot_ids()
     rng = random.Random(seed)

@@ -1,4 +1,4 @@
-"""How fast is the journal? Issue 4's targets: restoring a 100,000-event day <= 1 s, and one
+"""How fast is the journal? The targets: restoring a 100,000-event day <= 1 s, and one
 action's durable write (WAL, synchronous FULL, committed before it returns) <= 5 ms median.
 
 Run from the repository root:

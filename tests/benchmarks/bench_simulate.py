@@ -1,4 +1,4 @@
-"""How fast is ``opd-tui simulate``? Issue 5's target: a hospital-scale day in <= 2 s.
+"""How fast is ``opd-tui simulate``? The target: a hospital-scale day in <= 2 s.
 
 Run from the repository root:
 
