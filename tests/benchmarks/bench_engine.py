@@ -1,4 +1,4 @@
-"""How fast is the engine? the targets, beside a plain port of the seed design.
+"""How fast is the engine? Its targets, beside a plain port of the seed design.
 
 Run from the repository root:
 
