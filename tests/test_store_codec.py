@@ -22,6 +22,8 @@ def _sample(hint: Any, name: str) -> Any:
         return f"{name}-ü"
     if hint is int:
         return 7
+    if hint is datetime:
+        return AT
     if isinstance(hint, type) and issubclass(hint, Enum):
         return list(hint)[1]
     args = typing.get_args(hint)

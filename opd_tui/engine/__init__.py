@@ -17,6 +17,10 @@ from .events import (
     Promoted,
     Served,
     SlotAdded,
+    SlotRestored,
+    TokenRestored,
+    TokenWithdrawn,
+    Undone,
     Waitlisted,
 )
 from .model import DEFAULT_PRIORITIES, Doctor, Seat, Slot, SlotView, Source, Stats, Status, Token
@@ -46,10 +50,14 @@ __all__ = [
     "Served",
     "Slot",
     "SlotAdded",
+    "SlotRestored",
     "SlotView",
     "Source",
     "Stats",
     "Status",
     "Token",
+    "TokenRestored",
+    "TokenWithdrawn",
+    "Undone",
     "Waitlisted",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left, bisect_right
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -25,10 +26,15 @@ from .events import (
     Event,
     Moved,
     NoShow,
+    Placed,
     Preempted,
     Promoted,
     Served,
     SlotAdded,
+    SlotRestored,
+    TokenRestored,
+    TokenWithdrawn,
+    Undone,
     Waitlisted,
 )
 from .model import (
@@ -52,6 +58,9 @@ from .model import (
 from .seating import Seating
 
 Clock = Callable[[], datetime]
+
+UNDO_DEPTH = 50
+"""How many of its own last actions an engine can take back, newest first."""
 
 
 class Engine:
@@ -78,6 +87,9 @@ class Engine:
         self._tokens: dict[str, Token] = {}
         self._numbers: dict[str, int] = {}
         self._arrivals = 0
+        # This engine's own last actions, newest last: (action, subject, events, the moved token
+        # as it was before a move). Replaying events empties it: undo never crosses another desk.
+        self._done: deque[tuple[str, str, list[Event], Token | None]] = deque(maxlen=UNDO_DEPTH)
 
     def now(self) -> datetime:
         """The engine's clock: the time its events are stamped with."""
@@ -143,6 +155,7 @@ class Engine:
             self._tokens[token.id] = token
             events: list[Event] = []
             self._place(slot, token, now, events)
+            self._done.append(("book", f"{token.number} {patient}", events, None))
             return events
 
     def cancel(self, token_id: str) -> list[Event]:
@@ -163,7 +176,9 @@ class Engine:
             seating.remove(token)
             token.status = SERVED
             seating.served.append(token)
-            return [Served(self._clock(), token.id, token.slot_id)]
+            events: list[Event] = [Served(self._clock(), token.id, token.slot_id)]
+            self._done.append(("serve", _subject(token), events, None))
+            return events
 
     def bump(
         self, token_id: str, *, up: bool = True, to: Source | str | None = None
@@ -190,6 +205,7 @@ class Engine:
                 seating.wait(token)
             events: list[Event] = [Bumped(now, token.id, token.slot_id, old, target)]
             self._swap_if_outranked(seating, token.slot_id, now, events)
+            self._done.append(("bump", _subject(token), events, None))
             return events
 
     def move(self, token_id: str, slot_id: str) -> list[Event]:
@@ -201,6 +217,7 @@ class Engine:
                 raise Conflict(f"{token.number} is already in slot {slot_id}")
             now = self._clock()
             origin = token.slot_id
+            before = replace(token)
             events: list[Event] = [Moved(now, token.id, origin, slot_id)]
             was_booked = token.status is BOOKED
             self._seating[origin].remove(token)
@@ -213,6 +230,7 @@ class Engine:
             token.arrived_at = now
             token.slot_id = slot_id
             self._place(slot, token, now, events)
+            self._done.append(("move", _subject(before), events, before))
             return events
 
     def set_capacity(self, slot_id: str, capacity: int) -> list[Event]:
@@ -232,6 +250,7 @@ class Engine:
                 assert weakest is not None
                 self._preempt(seating, weakest, None, f"capacity cut to {capacity}", now, events)
             self._fill(slot, now, events, seat_of=None)
+            self._done.append(("capacity", f"{slot_id} {old} → {capacity}", events, None))
             return events
 
     def delay(self, doctor_id: str, minutes: int) -> list[Event]:
@@ -250,7 +269,111 @@ class Engine:
                     raise Invalid(f"slot {slot.id} would start before its scheduled time")
             for slot in remaining:
                 slot.delay += minutes
-            return [Delayed(now, doctor_id, minutes, tuple(s.id for s in remaining))]
+            events: list[Event] = [Delayed(now, doctor_id, minutes, tuple(s.id for s in remaining))]
+            self._done.append(("delay", f"{doctor_id} {minutes:+d} min", events, None))
+            return events
+
+    # -------------------------------------------------------------------- undo
+
+    def undo(self) -> list[Event]:
+        """Take back this engine's last action exactly: preempted patients back in their seats,
+        promoted ones back on the waitlist, a booking withdrawn. Token ids and numbers are not
+        reused. The events say what was undone, then how each touched token and slot now is."""
+        with self._lock:
+            if not self._done:
+                raise Conflict(
+                    "nothing to undo: no action was taken here since the day was opened "
+                    "or since another desk acted"
+                )
+            action, subject, events, before = self._done.pop()
+            tokens: set[str] = set()
+            slots: set[str] = set()
+            for event in reversed(events):
+                self._invert(event, before, tokens, slots)
+            now = self._clock()
+            undone: list[Event] = [Undone(now, action, subject)]
+            for token_id in sorted(tokens):
+                token = self._tokens.get(token_id)
+                if token is None:
+                    undone.append(TokenWithdrawn(now, token_id, _slot_of(events, token_id)))
+                else:
+                    undone.append(_restored(now, token))
+            for slot_id in sorted(slots):
+                slot, seating = self._slots[slot_id], self._seating[slot_id]
+                undone.append(
+                    SlotRestored(
+                        now,
+                        slot_id,
+                        slot.capacity,
+                        slot.delay,
+                        tuple(t.id for t in seating.served),
+                        seating.no_shows,
+                        seating.cancelled,
+                        seating.preemptions,
+                        seating.promotions,
+                    )
+                )
+            return undone
+
+    def _invert(
+        self, event: Event, before: Token | None, tokens: set[str], slots: set[str]
+    ) -> None:
+        """Undo one event of the action being taken back; later ones are already undone."""
+        match event:
+            case Booked() | Waitlisted():
+                token = self._tokens[event.token_id]
+                self._seating[event.slot_id].remove(token)
+                if before is None or before.id != token.id:
+                    del self._tokens[token.id]  # made by this booking: withdrawn
+            case Moved(token_id=token_id, from_slot=origin):
+                assert before is not None
+                token = self._tokens[token_id]
+                token.number, token.arrival = before.number, before.arrival
+                token.arrived_at, token.slot_id = before.arrived_at, origin
+                _put_back(self._seating[origin], token, before.status)
+            case Preempted(token_id=token_id, slot_id=slot_id):
+                seating, token = self._seating[slot_id], self._tokens[token_id]
+                seating.remove(token)
+                token.preemptions -= 1
+                seating.preemptions -= 1
+                seating.seat(token)
+            case Promoted(token_id=token_id, slot_id=slot_id):
+                seating, token = self._seating[slot_id], self._tokens[token_id]
+                seating.remove(token)
+                seating.promotions -= 1
+                seating.wait(token)
+            case Cancelled(token_id=token_id, slot_id=slot_id, was=was):
+                seating = self._seating[slot_id]
+                seating.cancelled -= 1
+                _put_back(seating, self._tokens[token_id], was)
+            case NoShow(token_id=token_id, slot_id=slot_id, was=was):
+                seating = self._seating[slot_id]
+                seating.no_shows -= 1
+                _put_back(seating, self._tokens[token_id], was)
+            case Served(token_id=token_id, slot_id=slot_id):
+                seating, token = self._seating[slot_id], self._tokens[token_id]
+                seating.served.remove(token)
+                seating.seat(token)
+            case Bumped(token_id=token_id, slot_id=slot_id, old_priority=old):
+                seating, token = self._seating[slot_id], self._tokens[token_id]
+                status = token.status
+                seating.remove(token)
+                token.priority = old
+                _put_back(seating, token, status)
+            case CapacityChanged(slot_id=slot_id, old=old):
+                self._slots[slot_id].capacity = old
+            case Delayed(minutes=minutes, slot_ids=slot_ids):
+                for slot_id in slot_ids:
+                    self._slots[slot_id].delay -= minutes
+        touched: str | None = getattr(event, "token_id", None)
+        if touched is not None:
+            tokens.add(touched)
+        if isinstance(event, Moved):
+            slots.update((event.from_slot, event.to_slot))
+        elif isinstance(event, Delayed):
+            slots.update(event.slot_ids)
+        else:
+            slots.add(getattr(event, "slot_id"))  # noqa: B009
 
     # ------------------------------------------------------------------ replay
 
@@ -261,10 +384,12 @@ class Engine:
         catch up with events another desk decided.
         """
         with self._lock:
+            self._done.clear()
             self._apply(event)
 
     def apply_all(self, events: Iterable[Event]) -> None:
         with self._lock:
+            self._done.clear()
             for event in events:
                 self._apply(event)
 
@@ -356,8 +481,45 @@ class Engine:
             case Delayed(minutes=minutes, slot_ids=slot_ids):
                 for slot_id in slot_ids:
                     self._slots[slot_id].delay += minutes
+            case Undone():
+                pass  # the facts follow it
+            case TokenWithdrawn(token_id=token_id):
+                token = self._tokens.pop(token_id)
+                if token.status is BOOKED or token.status is WAITING:
+                    self._seating[token.slot_id].remove(token)
+            case TokenRestored():
+                self._restore_token(event)
+            case SlotRestored(slot_id=slot_id):
+                slot, seating = self._slots[slot_id], self._seating[slot_id]
+                slot.capacity, slot.delay = event.capacity, event.delay
+                seating.served = [self._tokens[t] for t in event.served]
+                seating.no_shows, seating.cancelled = event.no_shows, event.cancelled
+                seating.preemptions, seating.promotions = event.preemptions, event.promotions
             case _:
                 raise Invalid(f"cannot replay event {event!r}")
+
+    def _restore_token(self, event: TokenRestored) -> None:
+        token = self._tokens.get(event.token_id)
+        if token is None:
+            token = Token(
+                event.token_id,
+                event.number,
+                event.patient,
+                event.source,
+                event.priority,
+                event.arrival,
+                event.slot_id,
+                event.status,
+                event.arrived_at,
+                event.preemptions,
+            )
+            self._tokens[token.id] = token
+        elif token.status is BOOKED or token.status is WAITING:
+            self._seating[token.slot_id].remove(token)
+        token.number, token.patient, token.source = event.number, event.patient, event.source
+        token.priority, token.arrival, token.slot_id = event.priority, event.arrival, event.slot_id
+        token.arrived_at, token.preemptions = event.arrived_at, event.preemptions
+        _put_back(self._seating[event.slot_id], token, event.status)
 
     # ----------------------------------------------------------------- queries
 
@@ -487,6 +649,8 @@ class Engine:
                 events = [NoShow(now, token.id, token.slot_id, was)]
             if was is BOOKED:
                 self._fill(self._slots[token.slot_id], now, events, seat_of=token.id)
+            action = "cancel" if status is CANCELLED else "no-show"
+            self._done.append((action, _subject(token), events, None))
             return events
 
     def _preempt(
@@ -564,6 +728,40 @@ class Engine:
         if not token.status.is_live:
             raise Conflict(f"cannot {verb} {token.number}: it is {token.status.value.lower()}")
         return token
+
+
+def _put_back(seating: Seating, token: Token, status: Status) -> None:
+    """Give a token ``status`` again, in its slot's seats or waitlist when it is live."""
+    if status is BOOKED:
+        seating.seat(token)
+    elif status is WAITING:
+        seating.wait(token)
+    else:
+        token.status = status
+
+
+def _subject(token: Token) -> str:
+    return f"{token.number} {token.patient}"
+
+
+def _slot_of(events: list[Event], token_id: str) -> str:
+    return next(e.slot_id for e in events if isinstance(e, Placed) and e.token_id == token_id)
+
+
+def _restored(now: datetime, token: Token) -> TokenRestored:
+    return TokenRestored(
+        now,
+        token.id,
+        token.slot_id,
+        token.number,
+        token.patient,
+        token.source,
+        token.priority,
+        token.arrival,
+        token.arrived_at,
+        token.status,
+        token.preemptions,
+    )
 
 
 def _placed(kind: type[Booked] | type[Waitlisted], now: datetime, token: Token) -> Event:

@@ -144,6 +144,57 @@ class Delayed(Event):
     slot_ids: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Undone(Event):
+    """The desk's last ``action`` (on ``subject``) was taken back; the facts of how follow."""
+
+    kind: ClassVar[str] = "undone"
+    action: str
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenWithdrawn(Event):
+    """A token made by an action that was taken back is gone, as if it had never been booked."""
+
+    kind: ClassVar[str] = "token-withdrawn"
+    token_id: str
+    slot_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRestored(Event):
+    """A token is again exactly as it was before an action that was taken back."""
+
+    kind: ClassVar[str] = "token-restored"
+    token_id: str
+    slot_id: str
+    number: str
+    patient: str
+    source: Source
+    priority: int
+    arrival: int
+    arrived_at: datetime
+    status: Status
+    preemptions: int
+
+
+@dataclass(frozen=True, slots=True)
+class SlotRestored(Event):
+    """A slot's settings and counts as they were before an action that was taken back;
+    ``served`` lists its seen tokens in the order they were seen."""
+
+    kind: ClassVar[str] = "slot-restored"
+    slot_id: str
+    capacity: int
+    delay: int
+    served: tuple[str, ...]
+    no_shows: int
+    cancelled: int
+    preemptions: int
+    promotions: int
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls
     for cls in (
@@ -160,6 +211,10 @@ EVENT_TYPES: dict[str, type[Event]] = {
         Moved,
         CapacityChanged,
         Delayed,
+        Undone,
+        TokenWithdrawn,
+        TokenRestored,
+        SlotRestored,
     )
 }
 

@@ -84,8 +84,8 @@ class Seating:
         """The token on top of ``heap``, dropping the stale entries above it."""
         while heap:
             entry = heap[0]
-            token = self._tokens[entry[1]]
-            if token._entry is entry:
+            token = self._tokens.get(entry[1])  # a withdrawn token is gone from the map
+            if token is not None and token._entry is entry:
                 return token
             heappop(heap)
         return None
@@ -108,7 +108,11 @@ class Seating:
     def _live(self, heap: list[tuple[int, str]]) -> list[tuple[tuple[int, str], Token]]:
         """The heap's live entries, each with its token."""
         tokens = self._tokens
-        return [(entry, token) for entry in heap if (token := tokens[entry[1]])._entry is entry]
+        return [
+            (entry, token)
+            for entry in heap
+            if (token := tokens.get(entry[1])) is not None and token._entry is entry
+        ]
 
     def _compacted(self, heap: list[tuple[int, str]]) -> list[tuple[int, str]]:
         live = [entry for entry, _ in self._live(heap)]
