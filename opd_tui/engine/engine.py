@@ -87,9 +87,9 @@ class Engine:
         self._tokens: dict[str, Token] = {}
         self._numbers: dict[str, int] = {}
         self._arrivals = 0
-        # This engine's own last actions, newest last: (action, subject, events, the moved token
-        # as it was before a move). Replaying events empties it: undo never crosses another desk.
-        self._done: deque[tuple[str, str, list[Event], Token | None]] = deque(maxlen=UNDO_DEPTH)
+        # This engine's own last actions, newest last: (action, its events, the moved token as
+        # it was before a move). Replaying events empties it: undo never crosses another desk.
+        self._done: deque[tuple[str, list[Event], Token | None]] = deque(maxlen=UNDO_DEPTH)
 
     def now(self) -> datetime:
         """The engine's clock: the time its events are stamped with."""
@@ -155,7 +155,7 @@ class Engine:
             self._tokens[token.id] = token
             events: list[Event] = []
             self._place(slot, token, now, events)
-            self._done.append(("book", f"{token.number} {patient}", events, None))
+            self._done.append(("book", events, None))
             return events
 
     def cancel(self, token_id: str) -> list[Event]:
@@ -177,7 +177,7 @@ class Engine:
             token.status = SERVED
             seating.served.append(token)
             events: list[Event] = [Served(self._clock(), token.id, token.slot_id)]
-            self._done.append(("serve", _subject(token), events, None))
+            self._done.append(("serve", events, None))
             return events
 
     def bump(
@@ -205,7 +205,7 @@ class Engine:
                 seating.wait(token)
             events: list[Event] = [Bumped(now, token.id, token.slot_id, old, target)]
             self._swap_if_outranked(seating, token.slot_id, now, events)
-            self._done.append(("bump", _subject(token), events, None))
+            self._done.append(("bump", events, None))
             return events
 
     def move(self, token_id: str, slot_id: str) -> list[Event]:
@@ -230,7 +230,7 @@ class Engine:
             token.arrived_at = now
             token.slot_id = slot_id
             self._place(slot, token, now, events)
-            self._done.append(("move", _subject(before), events, before))
+            self._done.append(("move", events, before))
             return events
 
     def set_capacity(self, slot_id: str, capacity: int) -> list[Event]:
@@ -250,7 +250,7 @@ class Engine:
                 assert weakest is not None
                 self._preempt(seating, weakest, None, f"capacity cut to {capacity}", now, events)
             self._fill(slot, now, events, seat_of=None)
-            self._done.append(("capacity", f"{slot_id} {old} → {capacity}", events, None))
+            self._done.append(("capacity", events, None))
             return events
 
     def delay(self, doctor_id: str, minutes: int) -> list[Event]:
@@ -270,7 +270,7 @@ class Engine:
             for slot in remaining:
                 slot.delay += minutes
             events: list[Event] = [Delayed(now, doctor_id, minutes, tuple(s.id for s in remaining))]
-            self._done.append(("delay", f"{doctor_id} {minutes:+d} min", events, None))
+            self._done.append(("delay", events, None))
             return events
 
     # -------------------------------------------------------------------- undo
@@ -285,7 +285,8 @@ class Engine:
                     "nothing to undo: no action was taken here since the day was opened "
                     "or since another desk acted"
                 )
-            action, subject, events, before = self._done.pop()
+            action, events, before = self._done.pop()
+            subject = self._subject(events, before)
             tokens: set[str] = set()
             slots: set[str] = set()
             for event in reversed(events):
@@ -314,6 +315,17 @@ class Engine:
                     )
                 )
             return undone
+
+    def _subject(self, events: list[Event], before: Token | None) -> str:
+        """What an action was about, in a few words: its token, slot or doctor."""
+        first = events[-1] if isinstance(events[-1], Placed) else events[0]
+        match first:
+            case CapacityChanged(slot_id=slot_id, old=old, new=new):
+                return f"{slot_id} {old} → {new}"
+            case Delayed(doctor_id=doctor_id, minutes=minutes):
+                return f"{doctor_id} {minutes:+d} min"
+        token = before or self._tokens[getattr(first, "token_id")]  # noqa: B009
+        return f"{token.number} {token.patient}"
 
     def _invert(
         self, event: Event, before: Token | None, tokens: set[str], slots: set[str]
@@ -650,7 +662,7 @@ class Engine:
             if was is BOOKED:
                 self._fill(self._slots[token.slot_id], now, events, seat_of=token.id)
             action = "cancel" if status is CANCELLED else "no-show"
-            self._done.append((action, _subject(token), events, None))
+            self._done.append((action, events, None))
             return events
 
     def _preempt(
@@ -738,10 +750,6 @@ def _put_back(seating: Seating, token: Token, status: Status) -> None:
         seating.wait(token)
     else:
         token.status = status
-
-
-def _subject(token: Token) -> str:
-    return f"{token.number} {token.patient}"
 
 
 def _slot_of(events: list[Event], token_id: str) -> str:
