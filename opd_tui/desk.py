@@ -25,6 +25,7 @@ ACTIONS = frozenset(
         "delay",
         "add_doctor",
         "add_slot",
+        "undo",
     }
 )
 

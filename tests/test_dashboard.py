@@ -455,3 +455,29 @@ async def test_a_failed_write_is_said_and_the_screen_shows_the_recorded_day(
             ("RAO-002", "BOOKED"),
             ("RAO-001", "BOOKED"),
         ]
+
+
+async def test_ctrl_z_takes_back_the_last_action_exactly(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await book(pilot, "Esha Rao", "emergency")
+        assert rows(app, "waiting", "number") == [("RAO-001",), ("RAO-003",)]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert rows(app, "booked", "number", "patient") == [
+            ("RAO-002", "Bala Iyer"),
+            ("RAO-001", "Asha Menon"),
+        ]
+        assert rows(app, "waiting", "number", "preempted") == [("RAO-003", "")]
+        assert toasts(app)[-1] == "Undone: book RAO-005 Esha Rao"
+        assert log_lines(app)[:4] == [
+            "↶ Dr Asha Rao 09:00 as it was (capacity 2)",
+            "↶ T00005 withdrawn · Dr Asha Rao 09:00",
+            "↶ RAO-001 Asha Menon back as BOOKED · Dr Asha Rao 09:00",
+            "↶ undid book: RAO-005 Esha Rao",
+        ]
+        await pilot.press("ctrl+z", "ctrl+z", "ctrl+z", "ctrl+z")  # the clinic's four bookings
+        await pilot.pause()
+        assert app.engine.tokens() == []
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert toasts(app)[-1].startswith("nothing to undo")

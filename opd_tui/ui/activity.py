@@ -25,6 +25,10 @@ from ..engine import (
     Promoted,
     Served,
     SlotAdded,
+    SlotRestored,
+    TokenRestored,
+    TokenWithdrawn,
+    Undone,
     Waitlisted,
 )
 from . import palette
@@ -96,6 +100,15 @@ def describe(event: Event, engine: Engine) -> Text:
             name = engine.doctor(doctor_id).name
             late = f"{minutes} min later" if minutes > 0 else f"{-minutes} min earlier"
             return plain(f"◷ {name} running {late} ({len(slot_ids)} slots)", palette.WAITING)
+        case Undone(action=action, subject=subject):
+            return plain(f"↶ undid {action}: {subject}", palette.WAITING)
+        case TokenRestored(token_id=token_id, status=status):
+            where = slot_name(engine, event.slot_id)
+            return plain(f"↶ {who(engine, token_id)} back as {status.value} · {where}")
+        case TokenWithdrawn(token_id=token_id):
+            return plain(f"↶ {token_id} withdrawn · {slot_name(engine, event.slot_id)}")
+        case SlotRestored(slot_id=slot_id, capacity=capacity):
+            return plain(f"↶ {slot_name(engine, slot_id)} as it was (capacity {capacity})")
         case DoctorAdded(name=name, specialty=specialty):
             return plain(f"{name} ({specialty}) joined the clinic")
         case SlotAdded(slot_id=slot_id, start=start, end=end, capacity=capacity):

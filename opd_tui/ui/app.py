@@ -31,6 +31,7 @@ from ..engine import (
     SlotAdded,
     Status,
     Token,
+    Undone,
 )
 from ..scenario import Player
 from ..store.base import StoreError
@@ -271,9 +272,13 @@ class OpdApp(App[None]):
             self.refresh_doctors(d.id for d in self.engine.doctors())
         slots = touched_slots(events)
         self.refresh_slots(slots)
+        undone = next((e for e in events if isinstance(e, Undone)), None)
         if alerts:
             self.last_alert = alerts[0]
             self.toast(events, alerts)
+        elif undone is not None:
+            where = "Another desk undid" if elsewhere else "Undone"
+            self.notify(f"{where}: {undone.action} {undone.subject}", title="Undo", markup=False)
         elif elsewhere and self.slot_id in slots:
             self.notify("Another desk changed this slot.", title="Updated", markup=False)
 
@@ -416,6 +421,9 @@ class OpdApp(App[None]):
                 self.jump_to_token(token.id)
 
         self.push_screen(MovePicker(self.engine, token), chosen)
+
+    def action_undo(self) -> None:
+        self.attempt("undo")
 
     def action_capacity(self, change: int) -> None:
         if self.slot_id is None:

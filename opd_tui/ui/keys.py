@@ -34,6 +34,7 @@ KEYS: tuple[Key, ...] = (
     Key("plus", "capacity(1)", "+Seat", "Add a seat to the selected slot", "+"),
     Key("minus", "capacity(-1)", "−Seat", "Remove a seat from the selected slot", "-"),
     Key("d", "delay", "Delay", "The selected doctor runs late: shift their remaining slots"),
+    Key("ctrl+z", "undo", "Undo", "Take back this desk's last action exactly", "^z"),
     Key("slash", "find", "Find", "Find a patient by name and jump to their token", "/"),
     Key("j", "jump", "Jump", "Jump to the slot of the latest preemption or promotion"),
     Key("o", "overview", "Overview", "Toggle the hospital-wide occupancy grid"),
