@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from opd_tui.cli import main
 from opd_tui.desk import MemoryDesk
+from opd_tui.engine import Engine
 from opd_tui.scenario import Player, rehearse
 from opd_tui.ui.app import OpdApp
 from opd_tui.ui.replay import ReplayBar
@@ -130,3 +131,21 @@ def test_a_scenario_is_not_mixed_with_a_database(capsys: pytest.CaptureFixture[s
     assert capsys.readouterr().err == (
         "opd-tui: --scenario plays a clinic file in memory: leave out --db and --memory\n"
     )
+
+
+def day(engine: Engine) -> tuple[object, ...]:
+    return (engine.tokens(), [engine.slot_view(s.id) for s in engine.slots()])
+
+
+def test_stepping_back_undoes_in_place_unless_the_day_was_changed_since() -> None:
+    player = rehearse(CLINIC, file="replay.toml", day=DAY)
+    player.seek(4)
+    engine = player.engine
+    after_three, after_two = day(player.engine_at(3)), day(player.engine_at(2))
+    player.back()
+    assert player.engine is engine and player.position == 3
+    assert day(engine) == after_three
+    engine.book("rao-09", "Walk-in Visitor", "walk-in")  # a live action during the replay
+    player.back()
+    assert player.engine is not engine and player.position == 2
+    assert day(player.engine) == after_two

@@ -316,6 +316,11 @@ class Engine:
                 )
             return undone
 
+    def last_action(self) -> list[Event] | None:
+        """The events of the action ``undo`` would take back, if there is one."""
+        with self._lock:
+            return list(self._done[-1][1]) if self._done else None
+
     def _subject(self, events: list[Event], before: Token | None) -> str:
         """What an action was about, in a few words: its token, slot or doctor."""
         first = events[-1] if isinstance(events[-1], Placed) else events[0]

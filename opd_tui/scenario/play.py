@@ -157,6 +157,22 @@ class Player:
 
     # ------------------------------------------------------------------ back
 
+    def back(self) -> None:
+        """Just before the last played action. When that action is still the engine's own last
+        one, the engine takes it back (``Engine.undo``: quick, whatever the day's length);
+        otherwise (something else was done to the engine since) the day is ``rewind``-ed."""
+        if not self.steps:
+            raise IndexError("nothing has been played")
+        step = self.steps[-1]
+        if not step.events or self.engine.last_action() != list(step.events):
+            self.rewind(len(self.steps) - 1)
+            return
+        self.engine.undo()
+        del self.steps[-1]
+        if step.action.kind == "book":
+            del self._tokens[step.action.position]
+        self.clock.set(self.steps[-1].action.at if self.steps else self.scenario.opens)
+
     def rewind(self, position: int) -> None:
         """Go back to just after ``position`` actions, from the recorded events."""
         if not 0 <= position <= len(self.steps):

@@ -516,7 +516,7 @@ class OpdApp(App[None]):
         if player.position == 0:
             self.notify("This is the start of the day.")
             return
-        player.rewind(player.position - 1)
+        player.back()
         self.engine = self.desk.engine = player.engine
         self.marks = Marks(self.marks.seconds)  # highlights belonged to the moment left behind
         self.moment = None

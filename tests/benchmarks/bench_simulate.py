@@ -211,6 +211,9 @@ def main() -> None:
         figures["step back one action (rewind)"] = median_time(
             lambda: player.rewind(player.position - 1), 1
         )
+        for _ in range(repeats):
+            player.step()
+        figures["step back one action (undo)"] = median_time(player.back, repeats)
     print(f"  {'median of ' + str(repeats):<40} {'wall':>8} {'cpu':>8}")
     for name, (wall, cpu) in figures.items():
         print(f"  {name:<40} {wall * 1000:6.0f} ms {cpu * 1000:5.0f} ms")
