@@ -97,7 +97,11 @@ def _replay(path: str, day: date | None) -> int:
     except ScenarioError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        print(f"opd-tui: {len(error.problems)} problem(s) in {path}", file=sys.stderr)
+        count = len(error.problems)
+        print(
+            f"opd-tui: {count} problem{'s' if count != 1 else ''}; nothing replayed",
+            file=sys.stderr,
+        )
         return 2
     player.seek(0)
     desk = MemoryDesk(player.engine, player.scenario.name, player.clock().date())
