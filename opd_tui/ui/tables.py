@@ -122,12 +122,6 @@ class BookedTable(Table):
 
 
 class WaitingTable(Table):
-    COLUMNS = (
-        ("pos", "#", 2),
-        ("number", "Token", 9),
-        ("patient", "Patient", 16),
-        ("source", "Source", 11),
-        ("arrived", "Came", 5),
-        ("status", "Status", 11),
-        ("preempted", "Lost", 4),
-    )
+    """The booked list's columns, less the estimated time: nobody waiting has one."""
+
+    COLUMNS = tuple(column for column in BookedTable.COLUMNS if column[0] != "estimate")
