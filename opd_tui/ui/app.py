@@ -619,7 +619,7 @@ class OpdApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterator[SystemCommand]:
         yield from super().get_system_commands(screen)
         for key in KEYS:
-            if key.action != "quit":
+            if key.action != "quit" and (self.player is not None or not key.replay):
                 yield SystemCommand(
                     f"{key.label} ({key.shown})", key.description, self._runner(key.action)
                 )
