@@ -377,6 +377,8 @@ async def test_the_command_palette_offers_every_action(app: OpdApp) -> None:
         titles = [command.title for command in app.get_system_commands(app.screen)]
         for title in ("Book (n)", "Cancel (c)", "Bump↑ (b)", "Overview (o)", "Help (?)", "Theme"):
             assert title in titles
+        assert "Undo (^z)" in titles
+        assert "Step (→)" not in titles  # replay commands only on a replay
 
 
 async def test_q_quits(app: OpdApp) -> None:

@@ -149,3 +149,11 @@ def test_stepping_back_undoes_in_place_unless_the_day_was_changed_since() -> Non
     player.back()
     assert player.engine is not engine and player.position == 2
     assert day(player.engine) == after_two
+
+
+async def test_the_command_palette_offers_the_replay_keys_on_a_replay() -> None:
+    app, _ = replay_app()
+    async with app.run_test(size=SIZE):
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for title in ("Play (space)", "Step (→)", "Back (←)", "Slower ([)", "Faster (])"):
+            assert title in titles
