@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 from conftest import FakeClock, FakeMonotonic, small_clinic
+from store_helpers import open_journal
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, DataTable, Input, Select, Static
 
@@ -483,3 +487,18 @@ async def test_ctrl_z_takes_back_the_last_action_exactly(app: OpdApp) -> None:
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert toasts(app)[-1].startswith("nothing to undo")
+
+
+async def test_another_desks_booking_appears_and_is_announced(tmp_path: Path) -> None:
+    here = open_journal(tmp_path / "day.db")
+    there = open_journal(tmp_path / "day.db")
+    app = OpdApp(here, history=here.history, wall_clock=lambda: datetime(2026, 11, 25, 8, 0))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert app.slot_id == "rao-09"
+        there.act("book", "rao-09", "Farah Ali", "paid")
+        app.tick()
+        await pilot.pause()
+        assert rows(app, "booked", "patient") == [("Farah Ali",)]
+        assert log_lines(app)[0] == "⇄ RAO-001 Farah Ali booked · paid 4 · Dr Asha Rao 09:00"
+        assert toasts(app) == ["Another desk changed this slot."]
