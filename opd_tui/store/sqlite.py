@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -57,6 +58,19 @@ SETUP_KINDS = ("doctor-added", "slot-added")
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: dict[int, Migration] = {}
 """``MIGRATIONS[n]`` upgrades a schema from version n to n + 1, inside one transaction."""
+
+
+def _wal_mode(con: sqlite3.Connection) -> Any:
+    """Switch to WAL. While another desk is creating the same new file, SQLite can answer
+    "locked" at once, without waiting the busy timeout: so wait here, as it would."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return con.execute("PRAGMA journal_mode = WAL").fetchone()
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 class SqliteStore:
@@ -136,7 +150,7 @@ class SqliteStore:
             raise StoreError(f"cannot open {self.path}: {error}") from None
         try:
             con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
-            mode = con.execute("PRAGMA journal_mode = WAL").fetchone()
+            mode = _wal_mode(con)
             if mode is None or str(mode[0]).lower() != "wal":
                 raise StoreError(f"{self.path}: the file system does not support a WAL journal")
             con.execute("PRAGMA synchronous = FULL")
