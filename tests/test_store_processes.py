@@ -115,3 +115,38 @@ def test_two_desks_writing_the_same_slots_at_once_lose_and_duplicate_nothing(
     assert switches > 10
     restored = open_journal(db).engine
     assert snapshot(restored) == snapshot(redecide(store))
+
+
+OPEN_AT_ONCE = """
+import sys
+from opd_tui.store import SqliteStore
+print("ready", flush=True)
+sys.stdin.readline()
+SqliteStore(sys.argv[1]).close()
+print("opened")
+"""
+
+
+def test_desks_opening_a_new_journal_at_the_same_moment_all_get_in(tmp_path: Path) -> None:
+    for round_ in range(5):
+        db = tmp_path / f"new-{round_}.db"
+        children = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPEN_AT_ONCE, str(db)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(6)
+        ]
+        for child in children:  # all imported and waiting; then let them go together
+            assert child.stdout is not None
+            assert child.stdout.readline() == "ready\n"
+        for child in children:
+            assert child.stdin is not None
+            child.stdin.write("go\n")
+            child.stdin.flush()
+        for child in children:
+            stdout, stderr = child.communicate(timeout=60)
+            assert (child.returncode, stdout, stderr) == (0, "opened\n", ""), round_
