@@ -33,6 +33,7 @@ from ..engine import (
     Token,
     Undone,
 )
+from ..engine.events import Placed
 from ..scenario import Player
 from ..store.base import StoreError
 from . import cells
@@ -373,9 +374,9 @@ class OpdApp(App[None]):
             return self.perform("book", slot_id, patient, source)
 
         def booked(events: list[Event] | None) -> None:
-            placed = next((e for e in events or [] if e.kind in ("booked", "waitlisted")), None)
+            placed = next((e for e in events or [] if isinstance(e, Placed)), None)
             if placed is not None:
-                self.jump_to_token(getattr(placed, "token_id"))  # noqa: B009
+                self.jump_to_token(placed.token_id)
 
         self.push_screen(BookForm(self.engine, self.doctor_id, self.slot_id, submit), booked)
 
