@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
-from ..engine import Slot, Source, Stats, Status, Token
+from ..engine import Slot, Source, Stats, Token
 from . import palette
 from .marks import Mark
 
@@ -107,7 +107,3 @@ def marked(cells: list[Text], mark: Mark | None) -> list[Text]:
         for cell in cells:
             cell.stylize(mark.style)
     return cells
-
-
-def is_live(token: Token) -> bool:
-    return token.status in (Status.BOOKED, Status.WAITING)
