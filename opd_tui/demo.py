@@ -26,10 +26,6 @@ def scenario() -> Scenario:
 
 CLINIC_NAME = scenario().name
 
-_PATIENTS = [action.patient.split() for action in scenario().timeline if action.kind == "book"]
-FIRST_NAMES = tuple(dict.fromkeys(words[0] for words in _PATIENTS))
-SURNAMES = tuple(dict.fromkeys(words[-1] for words in _PATIENTS))
-
 
 def set_up(engine: Engine) -> list[Event]:
     """The demo clinic's doctors and slots, empty."""

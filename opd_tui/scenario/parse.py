@@ -408,10 +408,6 @@ def _unique(value: str, path: Path, seen: dict[str, Path], what: str, found: Fou
     return True
 
 
-def _has_problem(found: Found, since: int, path: Path) -> bool:
-    return any(p[: len(path)] == path for p, _ in found[since:])
-
-
 def _guess(word: str, choices: Collection[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
