@@ -431,18 +431,7 @@ class Engine:
             case Booked() | Waitlisted():
                 token = self._tokens.get(event.token_id)
                 if token is None:
-                    token = Token(
-                        event.token_id,
-                        event.number,
-                        event.patient,
-                        event.source,
-                        event.priority,
-                        event.arrival,
-                        event.slot_id,
-                        WAITING,
-                        event.at,
-                    )
-                    self._tokens[token.id] = token
+                    token = self._tokens[event.token_id] = _token_of(event, event.at)
                 else:
                     token.number, token.arrival = event.number, event.arrival
                     token.slot_id, token.arrived_at = event.slot_id, event.at
@@ -518,19 +507,7 @@ class Engine:
     def _restore_token(self, event: TokenRestored) -> None:
         token = self._tokens.get(event.token_id)
         if token is None:
-            token = Token(
-                event.token_id,
-                event.number,
-                event.patient,
-                event.source,
-                event.priority,
-                event.arrival,
-                event.slot_id,
-                event.status,
-                event.arrived_at,
-                event.preemptions,
-            )
-            self._tokens[token.id] = token
+            token = self._tokens[event.token_id] = _token_of(event, event.arrived_at)
         elif token.status is BOOKED or token.status is WAITING:
             self._seating[token.slot_id].remove(token)
         token.number, token.patient, token.source = event.number, event.patient, event.source
@@ -745,6 +722,21 @@ class Engine:
         if not token.status.is_live:
             raise Conflict(f"cannot {verb} {token.number}: it is {token.status.value.lower()}")
         return token
+
+
+def _token_of(event: Placed | TokenRestored, arrived_at: datetime) -> Token:
+    """A token recreated from a recorded event, not yet seated: it waits until put in place."""
+    return Token(
+        event.token_id,
+        event.number,
+        event.patient,
+        event.source,
+        event.priority,
+        event.arrival,
+        event.slot_id,
+        WAITING,
+        arrived_at,
+    )
 
 
 def _put_back(seating: Seating, token: Token, status: Status) -> None:
