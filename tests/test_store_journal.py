@@ -271,7 +271,7 @@ def test_the_journal_uses_wal_and_full_sync_and_stores_its_schema_version(tmp_pa
     assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert con.execute("PRAGMA synchronous").fetchone() == (2,)
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-    assert (meta["app"], meta["schema_version"]) == ("opd-tui", "1")
+    assert (meta["app"], meta["schema_version"]) == ("opd-tui", "2")
 
 
 def _journal_with_a_day(path: Path) -> None:
@@ -319,7 +319,7 @@ def _someone_elses(path: Path) -> None:
         (_someone_elses, "is not an opd-tui database$"),
         (
             lambda p: _set_schema_version(p, 99),
-            r"was written by a newer opd-tui \(schema 99; this version reads up to 1\)$",
+            r"was written by a newer opd-tui \(schema 99; this version reads up to 2\)$",
         ),
         (_corrupt_middle, "is corrupt"),
         (lambda p: os.truncate(p, 4096 * 3), "is corrupt"),
@@ -351,17 +351,17 @@ def test_an_older_schema_is_backed_up_then_migrated_in_one_transaction(
     def add_note_column(con: sqlite3.Connection) -> None:
         con.execute("ALTER TABLE actions ADD COLUMN note TEXT")
 
-    monkeypatch.setattr(journal_sqlite, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(journal_sqlite, "MIGRATIONS", {1: add_note_column})
+    monkeypatch.setattr(journal_sqlite, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(journal_sqlite, "MIGRATIONS", {2: add_note_column})
     upgraded = open_journal(path)
     assert snapshot(upgraded.engine) == snapshot(original)
     con = sqlite3.connect(path)
-    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("2",)
+    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("3",)
     assert "note" in [row[1] for row in con.execute("PRAGMA table_info(actions)")]
-    backup = tmp_path / "j.db.schema-1.bak"
+    backup = tmp_path / "j.db.schema-2.bak"
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     kept = sqlite3.connect(backup)
-    assert kept.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
+    assert kept.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("2",)
     assert kept.execute("SELECT count(*) FROM events").fetchone() == (
         con.execute("SELECT count(*) FROM events").fetchone()
     )
@@ -378,12 +378,12 @@ def test_a_failed_migration_changes_nothing(
         con.execute("CREATE TABLE half (x)")
         raise sqlite3.OperationalError("out of cheese")
 
-    monkeypatch.setattr(journal_sqlite, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(journal_sqlite, "MIGRATIONS", {1: half_done})
+    monkeypatch.setattr(journal_sqlite, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(journal_sqlite, "MIGRATIONS", {2: half_done})
     with pytest.raises(StoreError, match="cannot write to the journal: out of cheese"):
         SqliteStore(path)
     con = sqlite3.connect(path)
-    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
+    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("2",)
     assert con.execute("SELECT name FROM sqlite_master WHERE name='half'").fetchone() is None
 
 

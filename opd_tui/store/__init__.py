@@ -12,7 +12,7 @@ from .base import (
     StoreError,
 )
 from .codec import as_dict, decode, encode
-from .desk import OPEN_DAY, JournalDesk, carry_over, default_database, open_desk
+from .desk import OPEN_DAY, JournalDesk, Outcome, Request, carry_over, default_database, open_desk
 from .export import export_day
 from .sqlite import SCHEMA_VERSION, SqliteStore
 
@@ -24,9 +24,11 @@ __all__ = [
     "Decision",
     "JournalDesk",
     "NewDay",
+    "Outcome",
     "Previous",
     "Receipt",
     "Recorded",
+    "Request",
     "SqliteStore",
     "Store",
     "StoreError",

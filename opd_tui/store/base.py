@@ -6,7 +6,7 @@ for SQLite later without touching the engine or the dashboard.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -58,6 +58,19 @@ class Decision:
     kwargs: Mapping[str, Any]
     at: datetime
     events: list[Event]
+    key: str | None = None
+    """The client's idempotency key, if it sent one: a retry with it gets this action again."""
+    fingerprint: str = ""
+    """What the keyed request asked, so a key reused for another request can be refused."""
+
+
+@dataclass(frozen=True, slots=True)
+class Keyed:
+    """An idempotency key already recorded: the action it became and the request it stood for."""
+
+    key: str
+    action_id: int
+    fingerprint: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,13 +125,22 @@ class Store(Protocol):
     def actions(self, day: date) -> list[Action]: ...
 
     def record(
-        self, day: date, after: int, desk: str, decide: Callable[[list[Recorded]], Decision]
-    ) -> Receipt:
-        """Decide and record one action with nobody else writing in between.
+        self, day: date, after: int, desk: str, decide: Callable[[list[Recorded]], list[Decision]]
+    ) -> list[Receipt]:
+        """Decide and record actions in one transaction, with nobody else writing in between.
 
-        ``decide`` first gets the events recorded after ``after`` (so the decision is made on the
-        latest view), then returns the decision; if it raises, nothing is recorded.
+        ``decide`` first gets the events recorded after ``after`` (so the decisions are made on
+        the latest view), then returns the decisions; if it raises, nothing is recorded. Many
+        actions in one call share one durable commit: that is how a busy service keeps up.
         """
+        ...
+
+    def keyed(self, keys: Collection[str]) -> dict[str, Keyed]:
+        """Which of ``keys`` were recorded; inside ``decide`` this reads the same transaction."""
+        ...
+
+    def action_events(self, action_id: int) -> list[Event]:
+        """The events one recorded action caused, in order."""
         ...
 
     def close(self) -> None: ...

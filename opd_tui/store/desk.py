@@ -13,7 +13,8 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from ..engine import (
     OpdError,
     SlotAdded,
 )
-from .base import Decision, NewDay, Previous, Recorded, Store, StoreError
+from .base import Decision, Keyed, NewDay, Previous, Recorded, Store, StoreError
 from .codec import dumps
 from .sqlite import SqliteStore
 
@@ -90,29 +91,71 @@ class JournalDesk:
 
     def act(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
         """Decide on the latest view and record durably; only then are the events returned."""
-        if self.read_only:
-            raise ReadOnly(f"{self.day.isoformat()} is a past day: it is open for reading only")
-        if action not in ACTIONS:
-            raise OpdError(f"unknown action {action!r}")
-        try:
-            dumps([args, kwargs])
-        except (TypeError, ValueError):
-            raise Invalid(f"cannot record the arguments of {action}") from None
-        with self._lock:
-            at = self._clock()
-            touched = False
-            decided: list[Event] = []
+        (outcome,) = self.act_batch([Request(action, args, kwargs)])
+        if outcome.error is not None:
+            raise outcome.error
+        return outcome.events
 
-            def decide(newer: list[Recorded]) -> Decision:
+    def act_batch(self, requests: Sequence[Request]) -> list[Outcome]:
+        """Decide many actions on the latest view, in order, and record them in one transaction:
+        one durable commit for all, which is how a busy service keeps up.
+
+        Each request gets its own outcome. A refused action changes nothing and records nothing;
+        a request whose idempotency key was recorded before gets that action's events again.
+        If the journal cannot be written, nothing is recorded and the ``StoreError`` is raised.
+        """
+        outcomes: list[Outcome | None] = [self._refusal(request) for request in requests]
+        if all(outcome is not None for outcome in outcomes):
+            return [outcome for outcome in outcomes if outcome is not None]
+        with self._lock:
+            touched = False
+            owners: list[int] = []  # the request each decision answers
+            decisions: list[Decision] = []
+            same_as: dict[int, int] = {}  # a key repeated within the batch: answered by the first
+
+            def decide(newer: list[Recorded]) -> list[Decision]:
                 nonlocal touched
                 touched = True
                 self._take(newer)
-                self._now = at
-                decided.extend(getattr(self.engine, action)(*args, **kwargs))
-                return Decision(action, args, kwargs, at, decided)
+                keys = {r.key for r, o in zip(requests, outcomes, strict=True) if r.key and not o}
+                known = self.store.keyed(keys) if keys else {}
+                first_with: dict[str, int] = {}
+                for index, request in enumerate(requests):
+                    if outcomes[index] is not None:
+                        continue
+                    key = request.key
+                    if key is not None and key in known:
+                        outcomes[index] = self._again(request, known[key])
+                        continue
+                    if key is not None and key in first_with:
+                        same_as[index] = first_with[key]
+                        continue
+                    at = self._now = self._clock()
+                    try:
+                        events = getattr(self.engine, request.action)(
+                            *request.args, **request.kwargs
+                        )
+                    except OpdError as error:
+                        outcomes[index] = Outcome(error=error)
+                        continue
+                    if key is not None:
+                        first_with[key] = index
+                    owners.append(index)
+                    decisions.append(
+                        Decision(
+                            request.action,
+                            request.args,
+                            dict(request.kwargs),
+                            at,
+                            events,
+                            key,
+                            request.fingerprint,
+                        )
+                    )
+                return decisions
 
             try:
-                receipt = self.store.record(self.day, self._last_seq, self.desk_id, decide)
+                receipts = self.store.record(self.day, self._last_seq, self.desk_id, decide)
             except OpdError as error:
                 if touched and isinstance(error, StoreError):
                     self._reload()
@@ -123,10 +166,19 @@ class JournalDesk:
                 raise
             finally:
                 self._now = None
-            if receipt.seqs:
-                self._last_seq = max(self._last_seq, receipt.seqs[-1])
-            self.last_action_id = receipt.action_id
-            return decided
+            for index, receipt, decision in zip(owners, receipts, decisions, strict=True):
+                outcomes[index] = Outcome(decision.events, action_id=receipt.action_id)
+                if receipt.seqs:
+                    self._last_seq = max(self._last_seq, receipt.seqs[-1])
+                self.last_action_id = receipt.action_id
+            for index, first in same_as.items():
+                answered, request = outcomes[first], requests[first]
+                assert answered is not None and answered.action_id is not None
+                recorded = Keyed(request.key or "", answered.action_id, request.fingerprint)
+                outcomes[index] = self._again(requests[index], recorded, answered.events)
+        done = [outcome for outcome in outcomes if outcome is not None]
+        assert len(done) == len(requests)
+        return done
 
     def poll(self) -> list[Event]:
         """What other desks recorded since the last look (or since an action caught up with it)."""
@@ -136,6 +188,33 @@ class JournalDesk:
             return taken
 
     # ------------------------------------------------------------- internals
+
+    def _refusal(self, request: Request) -> Outcome | None:
+        """A request refused before the engine sees it, or None."""
+        if self.read_only:
+            day = self.day.isoformat()
+            return Outcome(error=ReadOnly(f"{day} is a past day: it is open for reading only"))
+        if request.action not in ACTIONS:
+            return Outcome(error=OpdError(f"unknown action {request.action!r}"))
+        try:
+            dumps([request.args, dict(request.kwargs)])
+        except (TypeError, ValueError):
+            return Outcome(error=Invalid(f"cannot record the arguments of {request.action}"))
+        return None
+
+    def _again(
+        self, request: Request, recorded: Keyed, events: list[Event] | None = None
+    ) -> Outcome:
+        """The answer to a retried request: the recorded action's events, nothing decided anew."""
+        if request.fingerprint != recorded.fingerprint:
+            return Outcome(
+                error=Invalid(
+                    f"idempotency key {recorded.key!r} was already used for a different request"
+                )
+            )
+        if events is None:
+            events = self.store.action_events(recorded.action_id)
+        return Outcome(events, action_id=recorded.action_id, replayed=True)
 
     def _restore(self) -> tuple[Engine, int]:
         engine = Engine(clock=self._engine_clock, priorities=self.priorities)
@@ -180,6 +259,29 @@ class JournalDesk:
 
     def close(self) -> None:
         self.store.close()
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One action asked of a desk: an engine operation, its arguments, and, from a client that
+    may retry, an idempotency key with a fingerprint of what was asked."""
+
+    action: str
+    args: tuple[Any, ...] = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    key: str | None = None
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of a request: its events, or the error that refused it (nothing changed).
+    ``replayed`` says the events are those recorded for an earlier request with the same key."""
+
+    events: list[Event] = field(default_factory=list)
+    error: OpdError | None = None
+    action_id: int | None = None
+    replayed: bool = False
 
 
 class _Start:

@@ -11,19 +11,36 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from ..engine import Event
-from .base import Action, DayInfo, Decision, NewDay, Previous, Receipt, Recorded, StoreError
+from .base import (
+    Action,
+    DayInfo,
+    Decision,
+    Keyed,
+    NewDay,
+    Previous,
+    Receipt,
+    Recorded,
+    StoreError,
+)
 from .codec import decode, decode_many, dumps, encode
 
 APP = "opd-tui"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+REQUEST_KEYS = """CREATE TABLE IF NOT EXISTS request_keys (
+    key TEXT PRIMARY KEY,
+    action_id INTEGER NOT NULL REFERENCES actions (id),
+    fingerprint TEXT NOT NULL
+)"""
+"""Idempotency keys clients sent with their requests, each with the action it was recorded as."""
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -51,12 +68,19 @@ SCHEMA = (
     )""",
     "CREATE INDEX IF NOT EXISTS events_by_day ON events (day, seq)",
     "CREATE INDEX IF NOT EXISTS actions_by_day ON actions (day, id)",
+    REQUEST_KEYS,
 )
 
 SETUP_KINDS = ("doctor-added", "slot-added")
 
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def _add_request_keys(con: sqlite3.Connection) -> None:
+    con.execute(REQUEST_KEYS)
+
+
+MIGRATIONS: dict[int, Migration] = {1: _add_request_keys}
 """``MIGRATIONS[n]`` upgrades a schema from version n to n + 1, inside one transaction."""
 
 
@@ -313,22 +337,42 @@ class SqliteStore:
         )
 
     def record(
-        self, day: date, after: int, desk: str, decide: Callable[[list[Recorded]], Decision]
-    ) -> Receipt:
+        self, day: date, after: int, desk: str, decide: Callable[[list[Recorded]], list[Decision]]
+    ) -> list[Receipt]:
         with self._write() as con:
             rows = con.execute(
                 "SELECT kind, at, data, seq, action_id FROM events WHERE day = ? AND seq > ? "
                 "ORDER BY seq",
                 (day.isoformat(), after),
             ).fetchall()
-            newer = _recorded(rows)
-            return self._append(con, day, desk, decide(newer))
+            decisions = decide(_recorded(rows))
+            return [self._append(con, day, desk, decision) for decision in decisions]
+
+    def keyed(self, keys: Collection[str]) -> dict[str, Keyed]:
+        wanted = list(keys)
+        found: dict[str, Keyed] = {}
+        for start in range(0, len(wanted), 500):  # SQLite's limit on parameters is 999 or more
+            chunk = wanted[start : start + 500]
+            rows = self._read(
+                "SELECT key, action_id, fingerprint FROM request_keys WHERE key IN "
+                f"({','.join('?' * len(chunk))})",
+                tuple(chunk),
+            ).fetchall()
+            found.update((row[0], Keyed(*row)) for row in rows)
+        return found
+
+    def action_events(self, action_id: int) -> list[Event]:
+        rows = self._read(
+            "SELECT kind, at, data FROM events WHERE action_id = ? ORDER BY seq", (action_id,)
+        ).fetchall()
+        return decode_many(rows)
 
     def _append(self, con: sqlite3.Connection, day: date, desk: str, decision: Decision) -> Receipt:
         args = dumps({"args": list(decision.args), "kwargs": dict(decision.kwargs)})
+        iso_day = day.isoformat()
         cursor = con.execute(
             "INSERT INTO actions (day, desk, name, args, at) VALUES (?, ?, ?, ?, ?)",
-            (day.isoformat(), desk, decision.name, args, decision.at.isoformat()),
+            (iso_day, desk, decision.name, args, decision.at.isoformat()),
         )
         action_id = cursor.lastrowid
         assert action_id is not None
@@ -336,10 +380,15 @@ class SqliteStore:
         for event in decision.events:
             cursor = con.execute(
                 "INSERT INTO events (day, action_id, kind, at, data) VALUES (?, ?, ?, ?, ?)",
-                (day.isoformat(), action_id, *encode(event)),
+                (iso_day, action_id, *encode(event)),
             )
             assert cursor.lastrowid is not None
             seqs.append(cursor.lastrowid)
+        if decision.key is not None:
+            con.execute(
+                "INSERT INTO request_keys (key, action_id, fingerprint) VALUES (?, ?, ?)",
+                (decision.key, action_id, decision.fingerprint),
+            )
         return Receipt(action_id, tuple(seqs))
 
     def close(self) -> None:
