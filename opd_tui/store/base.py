@@ -113,8 +113,9 @@ class Store(Protocol):
         """Start ``day`` atomically unless it exists; ``make`` gets the day to carry over from."""
         ...
 
-    def events(self, day: date, after: int = 0) -> list[Recorded]:
-        """The day's events with a sequence number above ``after``, in order."""
+    def events(self, day: date, after: int = 0, limit: int | None = None) -> list[Recorded]:
+        """The day's events with a sequence number above ``after``, in order (the first
+        ``limit`` of them, if given)."""
         ...
 
     def history(self, day: date) -> tuple[list[Event], int]:

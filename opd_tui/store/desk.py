@@ -8,12 +8,13 @@ next ``poll``), so the dashboard can say someone else changed what it shows.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import socket
 import threading
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -186,6 +187,23 @@ class JournalDesk:
             self._take(self.store.events(self.day, self._last_seq))
             taken, self._pending = self._pending, []
             return taken
+
+    @property
+    def last_seq(self) -> int:
+        """The sequence number of the latest event this desk has taken in."""
+        return self._last_seq
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Engine]:
+        """The engine caught up with other desks and held still while the caller reads it."""
+        with self._lock:
+            self.poll()
+            yield self.engine
+
+    def recorded(self, after: int, limit: int) -> list[Recorded]:
+        """Up to ``limit`` of the day's recorded events after sequence number ``after``."""
+        with self._lock:
+            return self.store.events(self.day, after, limit)
 
     # ------------------------------------------------------------- internals
 

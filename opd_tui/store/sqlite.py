@@ -253,11 +253,11 @@ class SqliteStore:
         rows = self._read("SELECT day FROM days ORDER BY day", ()).fetchall()
         return [date.fromisoformat(row[0]) for row in rows]
 
-    def events(self, day: date, after: int = 0) -> list[Recorded]:
+    def events(self, day: date, after: int = 0, limit: int | None = None) -> list[Recorded]:
         rows = self._read(
             "SELECT kind, at, data, seq, action_id FROM events WHERE day = ? AND seq > ? "
-            "ORDER BY seq",
-            (day.isoformat(), after),
+            "ORDER BY seq LIMIT ?",
+            (day.isoformat(), after, -1 if limit is None else limit),
         ).fetchall()
         return _recorded(rows)
 

@@ -1,0 +1,361 @@
+"""The HTTP service: JSON requests turned into engine calls on the journal's current day.
+
+Writes go through the group-commit writer and are answered once durable; reads take the desk as
+it stands after catching up with other desks (dashboards on the same journal). The service decides
+nothing itself: every refusal is the engine's (or the journal's), mapped to a status code here.
+"""
+
+
+import hmac
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Path, Query, Response, Security
+from fastapi.exceptions import RequestValidationError
+from fastapi.requests import Request
+from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader
+from starlette.exceptions import HTTPException
+
+from .. import __version__
+from ..desk import ReadOnly
+from ..engine import Conflict, Engine, Event, Invalid, NotFound, OpdError, Preempted, Token
+from ..engine.events import Placed
+from ..store import Request as DeskRequest
+from ..store import StoreError, as_dict
+from ..store.codec import dumps
+from .schemas import (
+    ActionOut,
+    BookingIn,
+    BookingOut,
+    BumpIn,
+    CapacityIn,
+    DayOut,
+    DelayIn,
+    DoctorIn,
+    DoctorOut,
+    EventsOut,
+    Identifier,
+    MoveIn,
+    Problem,
+    RecordedEventOut,
+    SeatOut,
+    SlotDetail,
+    SlotIn,
+    SlotOut,
+    StatsOut,
+    TokenOut,
+)
+from .today import Today
+from .writer import BatchWriter
+
+API_KEY_HEADER = "X-API-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+_STATUS: list[tuple[type[OpdError], int, str]] = [
+    (NotFound, 404, "not-found"),
+    (Conflict, 409, "conflict"),
+    (ReadOnly, 409, "conflict"),
+    (Invalid, 422, "invalid"),
+    (StoreError, 503, "unavailable"),
+    (OpdError, 400, "refused"),
+]
+_HTTP_CODES = {401: "unauthorized", 404: "not-found", 405: "refused", 422: "invalid"}
+
+
+def _problem(status: int, code: str, message: str, problems: list[str] | None = None) -> Any:
+    body = Problem(error=code, message=message, problems=problems or [])  # type: ignore[arg-type]
+    headers = {"Retry-After": "1"} if status == 503 else None
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def _refusal(error: OpdError) -> Any:
+    for kind, status, code in _STATUS:
+        if isinstance(error, kind):
+            return _problem(status, code, str(error))
+    raise AssertionError("OpdError is the last entry")  # pragma: no cover
+
+
+def _problems(error: RequestValidationError) -> Any:
+    lines = []
+    for problem in error.errors():
+        where = ".".join(str(part) for part in problem.get("loc", ()))
+        lines.append(f"{where}: {problem.get('msg', 'invalid')}")
+    message = lines[0] if len(lines) == 1 else f"{len(lines)} problems in the request"
+    return _problem(422, "invalid", message, lines)
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "description": text}
+    for code, text in (
+        (401, "the API key is missing or wrong"),
+        (404, "no such doctor, slot or token"),
+        (409, "the action conflicts with the clinic as it stands (e.g. the token is closed)"),
+        (422, "the request is malformed or a value is out of range"),
+        (503, "the journal is busy or cannot be written; nothing was recorded"),
+    )
+}
+
+TokenPath = Annotated[str, Path(min_length=1, max_length=64, examples=["T00042"])]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="a key of the client's choosing: a retry with it is never recorded twice",
+    ),
+]
+
+
+def create_app(today: Today, *, api_key: str | None = None) -> FastAPI:
+    """The service on ``today``'s journal; every request must carry ``api_key`` when it is set."""
+    writer = BatchWriter(today)
+    key_header = APIKeyHeader(
+        name=API_KEY_HEADER, auto_error=False, description="needed when the service has a key"
+    )
+
+    async def check_key(given: Annotated[str | None, Security(key_header)]) -> None:
+        if api_key and not (given and hmac.compare_digest(given.encode(), api_key.encode())):
+            raise HTTPException(401, "a valid X-API-Key header is required")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        today()  # open (or start) the day now, so a broken journal shows at once
+        writer.start()
+        yield
+        await writer.stop()
+
+    app = FastAPI(
+        title="opd-tui",
+        version=__version__,
+        summary="The OPD token queue of one clinic day, shared with the dashboards.",
+        lifespan=lifespan,
+        dependencies=[Depends(check_key)],
+        responses=_ERRORS,
+    )
+    app.state.writer = writer
+
+    @app.exception_handler(OpdError)
+    async def refused(request: Request, error: OpdError) -> Any:
+        return _refusal(error)
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, error: RequestValidationError) -> Any:
+        return _problems(error)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Any:
+        code = _HTTP_CODES.get(error.status_code, "refused")
+        return _problem(error.status_code, code, str(error.detail))
+
+    # ------------------------------------------------------------------ acting
+
+    async def act(
+        response: Response, key: str | None, action: str, *args: Any, **kwargs: Any
+    ) -> list[Event]:
+        request = DeskRequest(action, args, kwargs, key, dumps([action, args, kwargs]))
+        outcome = await writer.submit(request)
+        if outcome.error is not None:
+            raise outcome.error
+        if outcome.replayed:
+            response.headers[REPLAYED_HEADER] = "true"
+        return outcome.events
+
+    def acted(events: list[Event], token_id: str | None = None) -> ActionOut:
+        token = None
+        if token_id is not None:
+            with reading() as engine:
+                token = TokenOut.of(engine.token(token_id))
+        return ActionOut(events=[as_dict(event) for event in events], token=token)
+
+    @app.post("/v1/tokens", status_code=201, tags=["tokens"])
+    async def book(body: BookingIn, response: Response, key: IdempotencyKey = None) -> BookingOut:
+        """Book a patient into a slot: a seat, a seat taken from a weaker token, or the waitlist."""
+        events = await act(response, key, "book", body.slot_id, body.patient, body.source)
+        placed = next(e for e in reversed(events) if isinstance(e, Placed))
+        token = _placed_token(placed)
+        return BookingOut(
+            status=token.status,  # type: ignore[arg-type]
+            token=token,
+            preempted=[e.token_id for e in events if isinstance(e, Preempted)],
+            events=[as_dict(event) for event in events],
+        )
+
+    @app.post("/v1/tokens/{token_id}/cancel", tags=["tokens"])
+    async def cancel(
+        token_id: TokenPath, response: Response, key: IdempotencyKey = None
+    ) -> ActionOut:
+        """The patient cancels; the best waiting token takes a freed seat."""
+        return acted(await act(response, key, "cancel", token_id), token_id)
+
+    @app.post("/v1/tokens/{token_id}/no-show", tags=["tokens"])
+    async def no_show(
+        token_id: TokenPath, response: Response, key: IdempotencyKey = None
+    ) -> ActionOut:
+        """The patient did not come when called; the best waiting token takes a freed seat."""
+        return acted(await act(response, key, "no_show", token_id), token_id)
+
+    @app.post("/v1/tokens/{token_id}/serve", tags=["tokens"])
+    async def serve(
+        token_id: TokenPath, response: Response, key: IdempotencyKey = None
+    ) -> ActionOut:
+        """The doctor saw the patient; the seat stays used."""
+        return acted(await act(response, key, "serve", token_id), token_id)
+
+    @app.post("/v1/tokens/{token_id}/bump", tags=["tokens"])
+    async def bump(
+        token_id: TokenPath, body: BumpIn, response: Response, key: IdempotencyKey = None
+    ) -> ActionOut:
+        """Raise or lower a live token's priority (one class, or to a source's priority)."""
+        if body.direction is not None and body.to is not None:
+            raise Invalid("give direction or to, not both")
+        if body.to is not None:
+            events = await act(response, key, "bump", token_id, to=body.to)
+        else:
+            events = await act(response, key, "bump", token_id, up=body.direction != "down")
+        return acted(events, token_id)
+
+    @app.post("/v1/tokens/{token_id}/move", tags=["tokens"])
+    async def move(
+        token_id: TokenPath, body: MoveIn, response: Response, key: IdempotencyKey = None
+    ) -> ActionOut:
+        """Move a live token to another slot, where it joins as a new arrival."""
+        return acted(await act(response, key, "move", token_id, body.slot_id), token_id)
+
+    @app.post("/v1/slots/{slot_id}/capacity", tags=["slots"])
+    async def set_capacity(
+        slot_id: Identifier, body: CapacityIn, response: Response, key: IdempotencyKey = None
+    ) -> ActionOut:
+        """Change a slot's seats: a cut preempts the weakest, a rise promotes the best waiting."""
+        return acted(await act(response, key, "set_capacity", slot_id, body.capacity))
+
+    @app.post("/v1/doctors/{doctor_id}/delay", tags=["doctors"])
+    async def delay(
+        doctor_id: Identifier, body: DelayIn, response: Response, key: IdempotencyKey = None
+    ) -> ActionOut:
+        """The doctor runs late (or early) for every slot not yet over."""
+        return acted(await act(response, key, "delay", doctor_id, body.minutes))
+
+    @app.post("/v1/doctors", status_code=201, tags=["doctors"])
+    async def add_doctor(
+        body: DoctorIn, response: Response, key: IdempotencyKey = None
+    ) -> ActionOut:
+        """Add a doctor to the day."""
+        return acted(await act(response, key, "add_doctor", body.id, body.name, body.specialty))
+
+    @app.post("/v1/slots", status_code=201, tags=["slots"])
+    async def add_slot(body: SlotIn, response: Response, key: IdempotencyKey = None) -> ActionOut:
+        """Add a slot to a doctor's day."""
+        args = (body.id, body.doctor_id, body.start, body.end, body.capacity)
+        return acted(await act(response, key, "add_slot", *args))
+
+    # ------------------------------------------------------------------ reading
+
+    @contextmanager
+    def reading() -> Iterator[Engine]:
+        with today().reading() as engine:
+            yield engine
+
+    def slot_out(engine: Engine, slot_id: str) -> SlotOut:
+        return SlotOut.of(engine.slot(slot_id), engine.slot_stats(slot_id))
+
+    @app.get("/v1/day", tags=["day"])
+    def day() -> DayOut:
+        """The clinic, the day, its totals, and the latest event's sequence number."""
+        desk = today()
+        with desk.reading() as engine:
+            return DayOut(
+                clinic=desk.clinic_name,
+                day=desk.day.isoformat(),
+                stats=StatsOut.of(engine.day_stats()),
+                last_seq=desk.last_seq,
+            )
+
+    @app.get("/v1/doctors", tags=["doctors"])
+    def doctors() -> list[DoctorOut]:
+        """Every doctor with their load and their slots' occupancy."""
+        with reading() as engine:
+            return [doctor_out(engine, doctor.id) for doctor in engine.doctors()]
+
+    def doctor_out(engine: Engine, doctor_id: str) -> DoctorOut:
+        slots = [slot_out(engine, slot.id) for slot in engine.slots(doctor_id)]
+        return DoctorOut.of(engine.doctor(doctor_id), engine.doctor_stats(doctor_id), slots)
+
+    @app.get("/v1/doctors/{doctor_id}", tags=["doctors"])
+    def doctor(doctor_id: Identifier) -> DoctorOut:
+        with reading() as engine:
+            return doctor_out(engine, doctor_id)
+
+    @app.get("/v1/slots", tags=["slots"])
+    def slots(doctor_id: Annotated[str | None, Query(max_length=64)] = None) -> list[SlotOut]:
+        """Every slot (or one doctor's) with its occupancy."""
+        with reading() as engine:
+            return [slot_out(engine, slot.id) for slot in engine.slots(doctor_id)]
+
+    @app.get("/v1/slots/{slot_id}", tags=["slots"])
+    def slot(slot_id: Identifier) -> SlotDetail:
+        """A slot's booked list with estimated times, and its waitlist, both in rank order."""
+        with reading() as engine:
+            view = engine.slot_view(slot_id)
+            return SlotDetail(
+                **slot_out(engine, slot_id).model_dump(),
+                booked=[SeatOut.of(seat) for seat in view.booked],
+                waiting=[TokenOut.of(token) for token in view.waiting],
+            )
+
+    @app.get("/v1/tokens/{ref}", tags=["tokens"])
+    def token(ref: TokenPath) -> TokenOut:
+        """A token by its id (``T00042``) or by the number staff call out (``RAO-014``)."""
+        with reading() as engine:
+            return TokenOut.of(_find_token(engine, ref))
+
+    @app.get("/v1/events", tags=["day"])
+    def events(
+        after: Annotated[int, Query(ge=0, description="a sequence number; 0 for all")] = 0,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    ) -> EventsOut:
+        """The day's events after a sequence number, oldest first: follow along by asking again
+        with ``after`` set to the ``last_seq`` of the answer."""
+        recorded = today().recorded(after, limit + 1)
+        more = len(recorded) > limit
+        recorded = recorded[:limit]
+        return EventsOut(
+            events=[
+                RecordedEventOut(seq=r.seq, action_id=r.action_id, **as_dict(r.event))
+                for r in recorded
+            ],
+            last_seq=recorded[-1].seq if recorded else after,
+            more=more,
+        )
+
+    return app
+
+
+def _placed_token(placed: Placed) -> TokenOut:
+    """The booked token as its booking left it, from the booking's own events: a retried booking
+    answers exactly what the first answer said."""
+    return TokenOut(
+        id=placed.token_id,
+        number=placed.number,
+        patient=placed.patient,
+        source=placed.source.value,
+        priority=placed.priority,
+        status="BOOKED" if placed.kind == "booked" else "WAITING",
+        slot_id=placed.slot_id,
+        arrival=placed.arrival,
+        arrived_at=placed.at.isoformat(),
+        preemptions=0,
+    )
+
+
+def _find_token(engine: Engine, ref: str) -> Token:
+    try:
+        return engine.token(ref)
+    except NotFound:
+        wanted = ref.strip().upper()
+        for token in engine.tokens():
+            if token.number == wanted:
+                return token
+        raise NotFound(f"no token {ref!r} (neither an id nor a number)") from None

@@ -1,0 +1,237 @@
+"""The service's JSON shapes: what requests may carry and what answers hold.
+
+Request bodies are checked here for shape (types, lengths, ranges) so a malformed request is a
+clear 422 before the engine is asked; the engine still decides everything about the clinic
+(unknown slots, full slots, closed tokens) and its refusals become 404, 409 or 422.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..engine import Doctor, Seat, Slot, Stats, Token
+from ..engine.model import format_hhmm
+
+SourceName = Literal["emergency", "paid", "follow-up", "online", "walk-in"]
+Identifier = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$", examples=["rao-10"])
+]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["09:00"])]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ------------------------------------------------------------------ requests
+
+
+class BookingIn(Body):
+    slot_id: Identifier
+    patient: Name
+    source: SourceName
+
+
+class MoveIn(Body):
+    slot_id: Identifier = Field(description="the slot the patient moves to")
+
+
+class BumpIn(Body):
+    """One class up or down, or straight to a source's priority."""
+
+    direction: Literal["up", "down"] | None = None
+    to: SourceName | None = None
+
+
+class CapacityIn(Body):
+    capacity: int = Field(ge=0, le=10_000)
+
+
+class DelayIn(Body):
+    minutes: int = Field(
+        ge=-720, le=720, description="later if positive, earlier if negative; not 0"
+    )
+
+
+class DoctorIn(Body):
+    id: Identifier
+    name: Name
+    specialty: Name
+
+
+class SlotIn(Body):
+    id: Identifier
+    doctor_id: Identifier
+    start: ClockTime
+    end: ClockTime
+    capacity: int = Field(ge=0, le=10_000)
+
+
+# ------------------------------------------------------------------ answers
+
+
+class Problem(BaseModel):
+    """Every refusal: a short code, one line for a person, and for a malformed body each problem."""
+
+    error: Literal["invalid", "not-found", "conflict", "unauthorized", "unavailable", "refused"]
+    message: str
+    problems: list[str] = Field(default_factory=list)
+
+
+class StatsOut(BaseModel):
+    capacity: int
+    booked: int
+    waiting: int
+    served: int
+    no_shows: int
+    cancelled: int
+    preemptions: int
+    promotions: int
+    utilisation: float = Field(description="occupied seats (booked + served) / capacity")
+
+    @classmethod
+    def of(cls, stats: Stats) -> StatsOut:
+        return cls(
+            capacity=stats.capacity,
+            booked=stats.booked,
+            waiting=stats.waiting,
+            served=stats.served,
+            no_shows=stats.no_shows,
+            cancelled=stats.cancelled,
+            preemptions=stats.preemptions,
+            promotions=stats.promotions,
+            utilisation=round(stats.utilisation, 4),
+        )
+
+
+class TokenOut(BaseModel):
+    id: str = Field(examples=["T00042"])
+    number: str = Field(examples=["RAO-014"], description="what staff call out")
+    patient: str
+    source: SourceName
+    priority: int
+    status: Literal["BOOKED", "WAITING", "SERVED", "CANCELLED", "NO_SHOW"]
+    slot_id: str
+    arrival: int = Field(description="the order of arrival in the day; earlier ranks first")
+    arrived_at: str
+    preemptions: int = Field(description="how often this patient lost a seat today")
+
+    @classmethod
+    def of(cls, token: Token) -> TokenOut:
+        return cls(
+            id=token.id,
+            number=token.number,
+            patient=token.patient,
+            source=token.source.value,
+            priority=token.priority,
+            status=token.status.value,
+            slot_id=token.slot_id,
+            arrival=token.arrival,
+            arrived_at=token.arrived_at.isoformat(),
+            preemptions=token.preemptions,
+        )
+
+
+class SeatOut(BaseModel):
+    position: int
+    estimate: str = Field(description="estimated consultation time, HH:MM")
+    token: TokenOut
+
+    @classmethod
+    def of(cls, seat: Seat) -> SeatOut:
+        return cls(position=seat.position, estimate=seat.estimate, token=TokenOut.of(seat.token))
+
+
+class SlotOut(BaseModel):
+    id: str
+    doctor_id: str
+    start: str
+    end: str
+    delay: int = Field(description="minutes the doctor runs late in this slot")
+    runs_from: str = Field(description="start with the delay, HH:MM")
+    stats: StatsOut
+
+    @classmethod
+    def of(cls, slot: Slot, stats: Stats) -> SlotOut:
+        return cls(
+            id=slot.id,
+            doctor_id=slot.doctor_id,
+            start=slot.start,
+            end=slot.end,
+            delay=slot.delay,
+            runs_from=format_hhmm(slot.start_min + slot.delay),
+            stats=StatsOut.of(stats),
+        )
+
+
+class SlotDetail(SlotOut):
+    booked: list[SeatOut] = Field(description="served first, then live tokens in rank order")
+    waiting: list[TokenOut] = Field(description="the waitlist in rank order")
+
+
+class DoctorOut(BaseModel):
+    id: str
+    name: str
+    specialty: str
+    stats: StatsOut
+    slots: list[SlotOut]
+
+    @classmethod
+    def of(cls, doctor: Doctor, stats: Stats, slots: list[SlotOut]) -> DoctorOut:
+        return cls(
+            id=doctor.id,
+            name=doctor.name,
+            specialty=doctor.specialty,
+            stats=StatsOut.of(stats),
+            slots=slots,
+        )
+
+
+class DayOut(BaseModel):
+    clinic: str
+    day: str
+    stats: StatsOut
+    last_seq: int = Field(description="the sequence number of the day's latest event")
+
+
+EventOut = Annotated[
+    dict[str, Any],
+    Field(
+        description="an engine event: kind, at (ISO time) and the kind's own fields",
+        examples=[{"kind": "preempted", "at": "2026-11-25T10:02:11", "token_id": "T00007"}],
+    ),
+]
+
+
+class ActionOut(BaseModel):
+    """What an action changed, as the engine's events, and the token it acted on as it is now."""
+
+    events: list[EventOut]
+    token: TokenOut | None = None
+
+
+class BookingOut(BaseModel):
+    """A booking answers 201 whether it got a seat or joined the waitlist: check ``status``."""
+
+    status: Literal["BOOKED", "WAITING"]
+    token: TokenOut
+    preempted: list[str] = Field(description="ids of the tokens this booking sent to the waitlist")
+    events: list[EventOut]
+
+
+class RecordedEventOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    seq: int
+    action_id: int
+    kind: str
+    at: str
+
+
+class EventsOut(BaseModel):
+    events: list[RecordedEventOut]
+    last_seq: int = Field(description="ask again with after=last_seq for what follows")
+    more: bool = Field(description="true when the limit cut the list short")
