@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -26,7 +27,7 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a day (YYYY-MM-DD)") from None
 
 
-def _add_journal_options(parser: argparse.ArgumentParser, default: object) -> None:
+def _add_db_option(parser: argparse.ArgumentParser, default: object) -> None:
     from .store import default_database
 
     parser.add_argument(
@@ -36,6 +37,10 @@ def _add_journal_options(parser: argparse.ArgumentParser, default: object) -> No
         default=default,
         help=f"the journal database (default: {default_database()})",
     )
+
+
+def _add_journal_options(parser: argparse.ArgumentParser, default: object) -> None:
+    _add_db_option(parser, default)
     parser.add_argument(
         "--day",
         type=_day,
@@ -73,7 +78,33 @@ def build_parser() -> argparse.ArgumentParser:
     formats.add_argument("--json", dest="format", action="store_const", const="json")
     formats.add_argument("--csv", dest="format", action="store_const", const="csv")
     simulate.set_defaults(format="text")
+    serve = commands.add_parser(
+        "serve", help="run the HTTP service on the journal (needs: pip install 'opd-tui[api]')"
+    )
+    _add_db_option(serve, argparse.SUPPRESS)
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    serve.add_argument("--port", type=_port, default=8000, help="0 picks a free port")
+    serve.add_argument(
+        "--api-key",
+        default=os.environ.get("OPD_TUI_API_KEY") or None,
+        help="every request must carry it in X-API-Key (default: $OPD_TUI_API_KEY)",
+    )
+    serve.add_argument("--access-log", action="store_true", help="log every request")
     return parser
+
+
+def _port(text: str) -> int:
+    if text.isdigit() and int(text) <= 65535:
+        return int(text)
+    raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-65535)")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        from .api.serve import serve
+    except ImportError:
+        raise OpdError("the HTTP service needs its extra: pip install 'opd-tui[api]'") from None
+    return serve(args.db, args.host, args.port, args.api_key, access_log=args.access_log)
 
 
 def _export(db: Path | None, day: date | None, fmt: str) -> None:
@@ -120,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             _export(args.db, args.day, args.format)
             return 0
+        if args.command == "serve":
+            return _serve(args)
         if args.command == "simulate":
             from .scenario.simulate import simulate
 

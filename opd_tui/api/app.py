@@ -5,9 +5,8 @@ it stands after catching up with other desks (dashboards on the same journal). T
 nothing itself: every refusal is the engine's (or the journal's), mapped to a status code here.
 """
 
-
 import hmac
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Annotated, Any
 
@@ -22,8 +21,8 @@ from .. import __version__
 from ..desk import ReadOnly
 from ..engine import Conflict, Engine, Event, Invalid, NotFound, OpdError, Preempted, Token
 from ..engine.events import Placed
+from ..store import JournalDesk, StoreError, as_dict
 from ..store import Request as DeskRequest
-from ..store import StoreError, as_dict
 from ..store.codec import dumps
 from .schemas import (
     ActionOut,
@@ -47,7 +46,6 @@ from .schemas import (
     StatsOut,
     TokenOut,
 )
-from .today import Today
 from .writer import BatchWriter
 
 API_KEY_HEADER = "X-API-Key"
@@ -109,7 +107,7 @@ IdempotencyKey = Annotated[
 ]
 
 
-def create_app(today: Today, *, api_key: str | None = None) -> FastAPI:
+def create_app(today: Callable[[], JournalDesk], *, api_key: str | None = None) -> FastAPI:
     """The service on ``today``'s journal; every request must carry ``api_key`` when it is set."""
     writer = BatchWriter(today)
     key_header = APIKeyHeader(

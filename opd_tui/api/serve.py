@@ -1,0 +1,71 @@
+"""``opd-tui serve``: the HTTP service on a journal, bound to loopback unless told otherwise."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from .. import demo
+from ..engine import OpdError
+from ..store import SqliteStore, default_database
+from .app import create_app
+from .today import Today
+
+API_KEY_ENV = "OPD_TUI_API_KEY"
+
+
+def serve(
+    db: Path | None, host: str, port: int, api_key: str | None, *, access_log: bool = False
+) -> int:
+    """Serve until interrupted. A refusal to start (no key off loopback, a taken port, a bad
+    journal) is an ``OpdError`` with one line for the user."""
+    if not api_key and not _is_loopback(host):
+        raise OpdError(
+            f"serving on {host} without an API key would show patients' names to the network: "
+            f"set --api-key or {API_KEY_ENV}"
+        )
+    store = SqliteStore(db or default_database())
+    try:
+        today = Today(store, setup=demo.set_up, clinic_name=demo.CLINIC_NAME)
+        desk = today()
+        try:
+            listener = socket.create_server(
+                (host, port), family=_family(host), reuse_port=False, backlog=2048
+            )
+        except OSError as error:
+            raise OpdError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        shown = f"[{host}]" if ":" in host else host
+        key_note = "an API key is required" if api_key else "no API key"
+        print(
+            f"opd-tui: serving {desk.clinic_name} ({desk.day.isoformat()}) on "
+            f"http://{shown}:{listener.getsockname()[1]}/v1 ({key_note}); journal: {store.location}",
+            file=sys.stderr,
+            flush=True,
+        )
+        config = uvicorn.Config(
+            create_app(today, api_key=api_key),
+            log_level="info" if access_log else "warning",
+            access_log=access_log,
+            server_header=False,
+        )
+        uvicorn.Server(config).run(sockets=[listener])
+    finally:
+        store.close()
+    return 0
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
