@@ -132,6 +132,9 @@ def create_app(today: Callable[[], JournalDesk], *, api_key: str | None = None) 
         lifespan=lifespan,
         dependencies=[Depends(check_key)],
         responses=_ERRORS,
+        openapi_url=None,  # served below, behind the key like everything else
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.writer = writer
 
@@ -147,6 +150,10 @@ def create_app(today: Callable[[], JournalDesk], *, api_key: str | None = None) 
     async def http_error(request: Request, error: HTTPException) -> Any:
         code = _HTTP_CODES.get(error.status_code, "refused")
         return _problem(error.status_code, code, str(error.detail))
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def description() -> JSONResponse:
+        return JSONResponse(app.openapi())
 
     # ------------------------------------------------------------------ acting
 

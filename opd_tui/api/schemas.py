@@ -136,13 +136,15 @@ class TokenOut(BaseModel):
 
 
 class SeatOut(BaseModel):
-    position: int
+    position: int = Field(ge=1, description="the place in the slot's order; 1 is seen first")
     estimate: str = Field(description="estimated consultation time, HH:MM")
     token: TokenOut
 
     @classmethod
     def of(cls, seat: Seat) -> SeatOut:
-        return cls(position=seat.position, estimate=seat.estimate, token=TokenOut.of(seat.token))
+        return cls(
+            position=seat.position + 1, estimate=seat.estimate, token=TokenOut.of(seat.token)
+        )
 
 
 class SlotOut(BaseModel):
