@@ -107,8 +107,14 @@ IdempotencyKey = Annotated[
 ]
 
 
-def create_app(today: Callable[[], JournalDesk], *, api_key: str | None = None) -> FastAPI:
-    """The service on ``today``'s journal; every request must carry ``api_key`` when it is set."""
+def create_app(
+    today: Callable[[], JournalDesk],
+    *,
+    api_key: str | None = None,
+    on_ready: Callable[[JournalDesk], None] | None = None,
+) -> FastAPI:
+    """The service on ``today``'s journal; every request must carry ``api_key`` when it is set.
+    ``on_ready`` hears when the service is taking requests."""
     writer = BatchWriter(today)
     key_header = APIKeyHeader(
         name=API_KEY_HEADER, auto_error=False, description="needed when the service has a key"
@@ -120,8 +126,10 @@ def create_app(today: Callable[[], JournalDesk], *, api_key: str | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        today()  # open (or start) the day now, so a broken journal shows at once
+        desk = today()  # open (or start) the day now, so a broken journal shows at once
         writer.start()
+        if on_ready is not None:
+            on_ready(desk)
         yield
         await writer.stop()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import uvicorn
 
 from .. import demo
 from ..engine import OpdError
-from ..store import SqliteStore, default_database
+from ..store import JournalDesk, SqliteStore, default_database
 from .app import create_app
 from .today import Today
 
@@ -31,23 +32,26 @@ def serve(
     store = SqliteStore(db or default_database())
     try:
         today = Today(store, setup=demo.set_up, clinic_name=demo.CLINIC_NAME)
-        desk = today()
+        today()
         try:
-            listener = socket.create_server(
-                (host, port), family=_family(host), reuse_port=False, backlog=2048
-            )
+            listener = socket.create_server((host, port), family=_family(host), backlog=2048)
         except OSError as error:
-            raise OpdError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+            reason = os.strerror(error.errno) if error.errno else str(error)
+            raise OpdError(f"cannot listen on {host}:{port}: {reason}") from None
         shown = f"[{host}]" if ":" in host else host
+        url = f"http://{shown}:{listener.getsockname()[1]}/v1"
         key_note = "an API key is required" if api_key else "no API key"
-        print(
-            f"opd-tui: serving {desk.clinic_name} ({desk.day.isoformat()}) on "
-            f"http://{shown}:{listener.getsockname()[1]}/v1 ({key_note}); journal: {store.location}",
-            file=sys.stderr,
-            flush=True,
-        )
+
+        def announce(desk: JournalDesk) -> None:
+            print(
+                f"opd-tui: serving {desk.clinic_name} ({desk.day.isoformat()}) on {url} "
+                f"({key_note}); journal: {store.location}",
+                file=sys.stderr,
+                flush=True,
+            )
+
         config = uvicorn.Config(
-            create_app(today, api_key=api_key),
+            create_app(today, api_key=api_key, on_ready=announce),
             log_level="info" if access_log else "warning",
             access_log=access_log,
             server_header=False,
