@@ -409,6 +409,35 @@ async def test_a_long_day_keeps_only_the_newest_log_lines(clock: FakeClock) -> N
         )
 
 
+async def test_a_burst_from_another_desk_longer_than_the_log_replaces_it(tmp_path: Path) -> None:
+    here = open_journal(tmp_path / "day.db")
+    there = open_journal(tmp_path / "day.db")
+    app = OpdApp(here, history=here.history, wall_clock=lambda: datetime(2026, 11, 25, 8, 0))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = len(app.timeline)
+        for n in range(MAX_LINES + 100):
+            there.act("book", f"iyer-{9 + n % 4:02d}", f"Patient {n}", "walk-in")
+        app.tick()
+        await pilot.pause()
+        log = app.query_one(ActivityLog)
+        total = before + MAX_LINES + 100
+        keys = [row.key.value for row in log.ordered_rows]
+        assert (len(keys), keys[0], keys[-1]) == (MAX_LINES, str(total), str(total - MAX_LINES + 1))
+        assert log_lines(app)[0].startswith(
+            f"⇄ IYER-{MAX_LINES + 100:03d} Patient {MAX_LINES + 99} "
+        )
+        there.act("book", "rao-09", "One More", "paid")
+        app.tick()
+        await pilot.pause()
+        keys = [row.key.value for row in log.ordered_rows]
+        assert (len(keys), keys[0], keys[-1]) == (
+            MAX_LINES,
+            str(total + 1),
+            str(total - MAX_LINES + 2),
+        )
+
+
 async def test_a_past_log_line_shows_the_day_as_it_was(app: OpdApp) -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await book(pilot, "Esha Rao", "emergency")

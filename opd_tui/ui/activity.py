@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Self
 
 from rich.text import Text
@@ -143,7 +143,15 @@ class ActivityLog(DataTable[Text]):
         self._oldest += 1
         self.record(events[skipped:], engine)
 
-    def record(self, events: Iterable[Event], engine: Engine, tag: str = "") -> None:
+    def record(self, events: Sequence[Event], engine: Engine, tag: str = "") -> None:
+        """Add the events as the newest lines. A burst longer than the log (another desk or the
+        service busy between two looks) replaces it: lines that would scroll off at once are
+        numbered but never drawn."""
+        if len(events) >= MAX_LINES:
+            self.clear()
+            self._seq += len(events) - MAX_LINES
+            self._oldest = self._seq + 1
+            events = events[-MAX_LINES:]
         rows = []
         for event in events:
             self._seq += 1
