@@ -438,6 +438,27 @@ async def test_a_burst_from_another_desk_longer_than_the_log_replaces_it(tmp_pat
         )
 
 
+async def test_a_burst_of_preemptions_names_three_and_counts_the_rest(tmp_path: Path) -> None:
+    here = open_journal(tmp_path / "day.db")
+    there = open_journal(tmp_path / "day.db")
+    app = OpdApp(here, history=here.history, wall_clock=lambda: datetime(2026, 11, 25, 8, 0))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        for n in range(6):
+            there.act("book", "iyer-09", f"Patient {n}", "walk-in")
+        for n in range(4):
+            there.act("book", "iyer-09", f"Urgent {n}", "emergency")
+        app.tick()
+        await pilot.pause()
+        assert toasts(app)[-1].splitlines() == [
+            "▼ IYER-006 Patient 5 preempted by IYER-007 Urgent 0 (emergency 5 > walk-in 1)",
+            "▼ IYER-005 Patient 4 preempted by IYER-008 Urgent 1 (emergency 5 > walk-in 1)",
+            "▼ IYER-004 Patient 3 preempted by IYER-009 Urgent 2 (emergency 5 > walk-in 1)",
+            "▼ 1 more preempted (see the log)",
+            "Press j to jump there.",
+        ]
+
+
 async def test_a_past_log_line_shows_the_day_as_it_was(app: OpdApp) -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await book(pilot, "Esha Rao", "emergency")

@@ -52,6 +52,8 @@ from .screens.move import MovePicker
 from .tables import BookedTable, DoctorTable, Row, ScheduleTable, Table, WaitingTable
 
 POLL_SECONDS = 0.5
+# Preemptions named in one toast; the rest of a burst from another desk is in the log.
+TOAST_LINES = 3
 NO_MARKS = Marks(0.0)
 
 
@@ -285,10 +287,12 @@ class OpdApp(App[None]):
 
     def toast(self, events: list[Event], alerts: list[Alert]) -> None:
         lines = []
-        for event in events:
-            if isinstance(event, Preempted):
-                by = f" by {who(self.engine, event.by)}" if event.by else ""
-                lines.append(f"▼ {who(self.engine, event.token_id)} preempted{by} ({event.reason})")
+        preempted = [event for event in events if isinstance(event, Preempted)]
+        for event in preempted[:TOAST_LINES]:
+            by = f" by {who(self.engine, event.by)}" if event.by else ""
+            lines.append(f"▼ {who(self.engine, event.token_id)} preempted{by} ({event.reason})")
+        if len(preempted) > TOAST_LINES:
+            lines.append(f"▼ {len(preempted) - TOAST_LINES} more preempted (see the log)")
         promoted = sum(not a.preemption for a in alerts)
         if promoted:
             lines.append(f"▲ {promoted} promoted from the waitlist")
