@@ -6,7 +6,7 @@ nothing itself: every refusal is the engine's (or the journal's), mapped to a st
 """
 
 import hmac
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from typing import Annotated, Any
 
@@ -62,9 +62,16 @@ _STATUS: list[tuple[type[OpdError], int, str]] = [
 _HTTP_CODES = {401: "unauthorized", 404: "not-found", 405: "refused", 422: "invalid"}
 
 
-def _problem(status: int, code: str, message: str, problems: list[str] | None = None) -> Any:
+def _problem(
+    status: int,
+    code: str,
+    message: str,
+    problems: list[str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Any:
     body = Problem(error=code, message=message, problems=problems or [])  # type: ignore[arg-type]
-    headers = {"Retry-After": "1"} if status == 503 else None
+    if status == 503:
+        headers = {**(headers or {}), "Retry-After": "1"}
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
@@ -95,7 +102,9 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     )
 }
 
-TokenPath = Annotated[str, Path(min_length=1, max_length=64, examples=["T00042"])]
+TokenPath = Annotated[
+    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$", examples=["T00042"])
+]
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -156,8 +165,10 @@ def create_app(
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Any:
+        if error.status_code == 400:  # FastAPI's word for a body that is not UTF-8 JSON
+            return _problem(422, "invalid", "the body is not JSON text in UTF-8")
         code = _HTTP_CODES.get(error.status_code, "refused")
-        return _problem(error.status_code, code, str(error.detail))
+        return _problem(error.status_code, code, str(error.detail), headers=error.headers)
 
     @app.get("/openapi.json", include_in_schema=False)
     async def description() -> JSONResponse:
@@ -324,7 +335,9 @@ def create_app(
 
     @app.get("/v1/events", tags=["day"])
     def events(
-        after: Annotated[int, Query(ge=0, description="a sequence number; 0 for all")] = 0,
+        after: Annotated[
+            int, Query(ge=0, le=2**63 - 1, description="a sequence number; 0 for all")
+        ] = 0,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     ) -> EventsOut:
         """The day's events after a sequence number, oldest first: follow along by asking again
