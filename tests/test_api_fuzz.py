@@ -44,7 +44,7 @@ from starlette.testclient import TestClient
 from store_helpers import CLINIC, DOCTORS, SetClock, clinic_set_up
 
 from opd_tui.api import Today, create_app
-from opd_tui.api.app import API_KEY_HEADER
+from opd_tui.api.keys import HEADER as API_KEY_HEADER
 from opd_tui.store import SqliteStore
 
 OPENAPI = Path(__file__).resolve().parent.parent / "openapi.json"

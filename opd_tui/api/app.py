@@ -5,16 +5,15 @@ it stands after catching up with other desks (dashboards on the same journal). T
 nothing itself: every refusal is the engine's (or the journal's), mapped to a status code here.
 """
 
-import hmac
+import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Path, Query, Response, Security
+from fastapi import FastAPI, Header, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.requests import Request
 from fastapi.responses import JSONResponse
-from fastapi.security import APIKeyHeader
 from starlette.exceptions import HTTPException
 
 from .. import __version__
@@ -24,6 +23,9 @@ from ..engine.events import Placed
 from ..store import JournalDesk, StoreError, as_dict
 from ..store import Request as DeskRequest
 from ..store.codec import dumps
+from . import keys
+from .heap import keep_heap_frozen
+from .keys import RequireKey
 from .schemas import (
     ActionOut,
     BookingIn,
@@ -48,7 +50,6 @@ from .schemas import (
 )
 from .writer import BatchWriter
 
-API_KEY_HEADER = "X-API-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 _STATUS: list[tuple[type[OpdError], int, str]] = [
@@ -59,7 +60,7 @@ _STATUS: list[tuple[type[OpdError], int, str]] = [
     (StoreError, 503, "unavailable"),
     (OpdError, 400, "refused"),
 ]
-_HTTP_CODES = {401: "unauthorized", 404: "not-found", 405: "refused", 422: "invalid"}
+_HTTP_CODES = {404: "not-found", 405: "refused", 422: "invalid"}
 
 
 def _problem(
@@ -125,21 +126,16 @@ def create_app(
     """The service on ``today``'s journal; every request must carry ``api_key`` when it is set.
     ``on_ready`` hears when the service is taking requests."""
     writer = BatchWriter(today)
-    key_header = APIKeyHeader(
-        name=API_KEY_HEADER, auto_error=False, description="needed when the service has a key"
-    )
-
-    async def check_key(given: Annotated[str | None, Security(key_header)]) -> None:
-        if api_key and not (given and hmac.compare_digest(given.encode(), api_key.encode())):
-            raise HTTPException(401, "a valid X-API-Key header is required")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         desk = today()  # open (or start) the day now, so a broken journal shows at once
         writer.start()
+        heap = asyncio.get_running_loop().create_task(keep_heap_frozen(), name="heap")
         if on_ready is not None:
             on_ready(desk)
         yield
+        heap.cancel()
         await writer.stop()
 
     app = FastAPI(
@@ -147,7 +143,6 @@ def create_app(
         version=__version__,
         summary="The OPD token queue of one clinic day, shared with the dashboards.",
         lifespan=lifespan,
-        dependencies=[Depends(check_key)],
         responses=_ERRORS,
         openapi_url=None,  # served below, behind the key like everything else
         docs_url=None,
@@ -169,6 +164,11 @@ def create_app(
             return _problem(422, "invalid", "the body is not JSON text in UTF-8")
         code = _HTTP_CODES.get(error.status_code, "refused")
         return _problem(error.status_code, code, str(error.detail), headers=error.headers)
+
+    if api_key:
+        app.add_middleware(RequireKey, key=api_key)
+    openapi = app.openapi
+    app.openapi = lambda: keys.describe(openapi())  # type: ignore[method-assign]
 
     @app.get("/openapi.json", include_in_schema=False)
     async def description() -> JSONResponse:

@@ -1,0 +1,59 @@
+"""The API key: checked before anything else, and described in the OpenAPI document.
+
+A plain ASGI wrapper rather than a FastAPI dependency: it costs nothing when the service has no
+key, and one header scan when it has one, where a dependency costs every request a resolution.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+HEADER = "X-API-Key"
+SCHEME = "APIKeyHeader"
+DENIED = json.dumps(
+    {"error": "unauthorized", "message": f"a valid {HEADER} header is required", "problems": []}
+).encode()
+
+
+class RequireKey:
+    """Every HTTP request must carry the key; others are answered 401 without reaching the app."""
+
+    def __init__(self, app: ASGIApp, key: str) -> None:
+        self.app = app
+        self.key = key.encode()
+        self.header = HEADER.lower().encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            given = next((v for k, v in scope["headers"] if k == self.header), b"")
+            if not (given and hmac.compare_digest(given, self.key)):
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 401,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", str(len(DENIED)).encode()),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": DENIED})
+                return
+        await self.app(scope, receive, send)
+
+
+def describe(schema: dict[str, Any]) -> dict[str, Any]:
+    """The key in the description: a header every operation may need (when the service has one)."""
+    components = schema.setdefault("components", {})
+    components.setdefault("securitySchemes", {})[SCHEME] = {
+        "type": "apiKey",
+        "in": "header",
+        "name": HEADER,
+        "description": "needed on every request when the service was started with a key",
+    }
+    schema["security"] = [{SCHEME: []}]
+    return schema
