@@ -436,6 +436,15 @@ async def test_a_burst_from_another_desk_longer_than_the_log_replaces_it(tmp_pat
             str(total + 1),
             str(total - MAX_LINES + 2),
         )
+        before = log_lines(app)
+        for n in range(100):
+            there.act("book", "khan-10", f"Late {n}", "walk-in")
+        app.tick()
+        await pilot.pause()
+        keys = [row.key.value for row in log.ordered_rows]
+        assert keys == [str(seq) for seq in range(total + 101, total - MAX_LINES + 101, -1)]
+        assert log_lines(app)[100:] == before[:400]
+        assert log_lines(app)[0].startswith("⇄ KHAN-100 Late 99 ")
 
 
 async def test_a_burst_of_preemptions_names_three_and_counts_the_rest(tmp_path: Path) -> None:

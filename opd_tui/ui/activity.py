@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Self
+from typing import Any, Self
 
 from rich.text import Text
 from textual.geometry import Region
@@ -36,6 +36,7 @@ from .cells import plain
 from .tables import grows
 
 MAX_LINES = 500
+REMOVE_AT_MOST = 4  # lines removed one by one; beyond this the log is rebuilt
 
 
 def slot_name(engine: Engine, slot_id: str) -> str:
@@ -161,6 +162,19 @@ class ActivityLog(DataTable[Text]):
             rows.append((str(self._seq), event.at.strftime("%H:%M:%S"), what))
         if not rows:
             return
+        overflow = self.row_count + len(rows) - MAX_LINES
+        kept: list[list[Any]] = []
+        if overflow > REMOVE_AT_MOST:
+            # DataTable re-indexes every row on each removal: cheaper to start again.
+            first_kept = self._oldest + overflow
+            kept = [
+                [*self.get_row(str(seq)), str(seq)]
+                for seq in range(first_kept, self._seq - len(rows) + 1)
+            ]
+            self.clear()
+            self._oldest = first_kept
+        for *cells, seq in kept:
+            self.add_row(*cells, key=seq)
         for seq, time, what in rows:
             self.add_row(plain(seq, palette.DIM), plain(time, palette.DIM), what, key=seq)
         while self.row_count > MAX_LINES:
