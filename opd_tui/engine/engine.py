@@ -11,9 +11,12 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from itertools import compress, count, islice, repeat, starmap
+from operator import attrgetter
+from typing import Any
 
 from .errors import Conflict, Invalid, NotFound
 from .events import (
@@ -24,6 +27,7 @@ from .events import (
     Delayed,
     DoctorAdded,
     Event,
+    Left,
     Moved,
     NoShow,
     Placed,
@@ -56,6 +60,7 @@ from .model import (
     parse_hhmm,
 )
 from .seating import Seating
+from .snapshot import Layout, SlotRecord, Snapshot, TokenRecord, token_id
 
 Clock = Callable[[], datetime]
 
@@ -90,6 +95,7 @@ class Engine:
         # This engine's own last actions, newest last: (action, its events, the moved token as
         # it was before a move). Replaying events empties it: undo never crosses another desk.
         self._done: deque[tuple[str, list[Event], Token | None]] = deque(maxlen=UNDO_DEPTH)
+        self._undos = 0  # how many actions were taken back: part of the action mark
 
     def now(self) -> datetime:
         """The engine's clock: the time its events are stamped with."""
@@ -286,6 +292,7 @@ class Engine:
                     "or since another desk acted"
                 )
             action, events, before = self._done.pop()
+            self._undos += 1
             subject = self._subject(events, before)
             tokens: set[str] = set()
             slots: set[str] = set()
@@ -320,6 +327,25 @@ class Engine:
         """The events of the action ``undo`` would take back, if there is one."""
         with self._lock:
             return list(self._done[-1][1]) if self._done else None
+
+    def action_mark(self) -> tuple[object, int]:
+        """Where the day stands, for ``unchanged_since``: a caller that keeps its own record of
+        the day (a scenario player) can then tell cheaply whether anyone else changed it."""
+        done = self._done  # no lock: each read is atomic, and this is called after every step
+        try:
+            return done[-1], self._undos  # the last action, held: its identity is never reused
+        except IndexError:
+            return done, self._undos  # a replay makes a new deque
+
+    def unchanged_since(self, mark: tuple[object, int]) -> bool:
+        """Whether no action, undo or replay has changed the day since ``action_mark`` gave
+        ``mark``."""
+        done = self._done
+        try:
+            last: object = done[-1]
+        except IndexError:
+            last = done
+        return last is mark[0] and self._undos == mark[1]
 
     def _subject(self, events: list[Event], before: Token | None) -> str:
         """What an action was about, in a few words: its token, slot or doctor."""
@@ -362,15 +388,15 @@ class Engine:
             case Cancelled(token_id=token_id, slot_id=slot_id, was=was):
                 seating = self._seating[slot_id]
                 seating.cancelled -= 1
-                _put_back(seating, self._tokens[token_id], was)
+                _put_back(seating, self._reopened(self._tokens[token_id]), was)
             case NoShow(token_id=token_id, slot_id=slot_id, was=was):
                 seating = self._seating[slot_id]
                 seating.no_shows -= 1
-                _put_back(seating, self._tokens[token_id], was)
+                _put_back(seating, self._reopened(self._tokens[token_id]), was)
             case Served(token_id=token_id, slot_id=slot_id):
                 seating, token = self._seating[slot_id], self._tokens[token_id]
                 seating.served.remove(token)
-                seating.seat(token)
+                seating.seat(self._reopened(token))
             case Bumped(token_id=token_id, slot_id=slot_id, old_priority=old):
                 seating, token = self._seating[slot_id], self._tokens[token_id]
                 status = token.status
@@ -401,12 +427,12 @@ class Engine:
         catch up with events another desk decided.
         """
         with self._lock:
-            self._done.clear()
+            self._done = deque(maxlen=UNDO_DEPTH)  # a new one, not cleared: the mark changes
             self._apply(event)
 
     def apply_all(self, events: Iterable[Event]) -> None:
         with self._lock:
-            self._done.clear()
+            self._done = deque(maxlen=UNDO_DEPTH)
             for event in events:
                 self._apply(event)
 
@@ -433,6 +459,8 @@ class Engine:
                 if token is None:
                     token = self._tokens[event.token_id] = _token_of(event, event.at)
                 else:
+                    if not token.status.is_live:
+                        token = self._reopened(token)  # only in a journal gone wrong
                     token.number, token.arrival = event.number, event.arrival
                     token.slot_id, token.arrived_at = event.slot_id, event.at
                 self._arrivals = max(self._arrivals, event.arrival)
@@ -510,10 +538,167 @@ class Engine:
             token = self._tokens[event.token_id] = _token_of(event, event.arrived_at)
         elif token.status is BOOKED or token.status is WAITING:
             self._seating[token.slot_id].remove(token)
+        else:
+            token = self._reopened(token)
         token.number, token.patient, token.source = event.number, event.patient, event.source
         token.priority, token.arrival, token.slot_id = event.priority, event.arrival, event.slot_id
         token.arrived_at, token.preemptions = event.arrived_at, event.preemptions
         _put_back(self._seating[event.slot_id], token, event.status)
+
+    # --------------------------------------------------------------- snapshots
+
+    def snapshot(self, since: Snapshot | None = None, events: Iterable[Event] = ()) -> Snapshot:
+        """The day as it is now, frozen, so that ``restore`` can rebuild an engine here without
+        replaying the day (a scenario player keeps one every few thousand actions, to jump to any
+        moment of a long day quickly).
+
+        Given ``since`` and ``events``, only the tokens and slots those events name are read
+        again; the rest is shared with ``since``. That needs ``since`` to be of this very engine
+        (taken from it, or restored or reverted to since) and ``events`` to be all it returned or
+        applied after that, in order: the tokens they do not name are taken to be unchanged, down
+        to their seating entries. Set-up and undo events make a whole snapshot instead.
+        """
+        with self._lock:
+            named = None if since is None else _named(events)
+            if since is None or named is None or len(self._tokens) < len(since.tokens):
+                return self._whole_snapshot()
+            token_ids, slot_ids = named
+            before, after = len(since.tokens), len(self._tokens)
+            # Bar set-up and undo, tokens are only ever added, at the end: the new ones are last.
+            new = list(islice(reversed(self._tokens.values()), after - before))
+            new.reverse()
+            tokens = list(since.tokens)
+            tokens += map(_frozen, new)
+            new_ids = dict(zip(map(_id, new), range(before, after), strict=True))
+            places = since.places
+            places.update(new_ids)
+            for changed in token_ids:
+                if changed not in new_ids:
+                    place, places = _place(changed, tokens, before, places)
+                    tokens[place] = _frozen(self._tokens[changed])
+            slots = list(since.slots)
+            index = since.layout.index
+            for slot_id in slot_ids:
+                i = index[slot_id]
+                slots[i] = self._slot_record(slot_id, slots[i][2])
+            return Snapshot(
+                since.layout,
+                tuple(tokens),
+                tuple(slots),
+                tuple(self._numbers.values()),
+                self._arrivals,
+                places,
+            )
+
+    @classmethod
+    def restore(cls, snapshot: Snapshot, *, clock: Clock = datetime.now) -> Engine:
+        """A new engine holding exactly the day ``snapshot`` froze, with nothing to undo (as after
+        a replay of the day's events); ``clock`` stamps its events from now on."""
+        layout = snapshot.layout
+        engine = cls(clock=clock, priorities=dict(layout.priorities))
+        # Closed tokens are shared; a live one is made anew from its record, in its place.
+        everyone: list[Any] = list(snapshot.tokens)
+        fresh = list(map(isinstance, everyone, repeat(tuple)))
+        records = list(compress(everyone, fresh))
+        live = list(starmap(Token, records))
+        deque(map(everyone.__setitem__, compress(count(), fresh), live), maxlen=0)
+        tokens = engine._tokens
+        tokens.update(zip(map(_id, everyone), everyone, strict=True))
+        for doctor, number in zip(layout.doctors, snapshot.numbers, strict=True):
+            engine._doctors[doctor.id] = doctor
+            engine._doctor_slots[doctor.id] = []
+            engine._numbers[doctor.id] = number
+        for (slot_id, doctor_id, start_min, end_min), record in zip(
+            layout.slots, snapshot.slots, strict=True
+        ):
+            slot = Slot(slot_id, doctor_id, start_min, end_min, 0)
+            engine._slots[slot_id] = slot
+            engine._doctor_slots[doctor_id].append(slot)
+            engine._put_slot_back(slot_id, record)
+        for slots in engine._doctor_slots.values():
+            slots.sort(key=_start)
+        engine._arrivals = snapshot.arrivals
+        return engine
+
+    def revert(self, snapshot: Snapshot, events: Iterable[Event]) -> bool:
+        """Take the day back to ``snapshot`` in place, given ``events``: only the tokens and
+        slots those events name are put back, so going back a little costs little, where
+        ``restore`` builds a whole new engine. Afterwards there is nothing to undo, as after
+        ``restore``. As for ``snapshot(since, events)``, ``snapshot`` must be of this very
+        engine and ``events`` all it returned or applied after it, in order.
+
+        Returns False, having changed nothing, if the events hold set-up or undo: only
+        ``restore`` goes back over those.
+        """
+        with self._lock:
+            named = _named(events)
+            tokens = self._tokens
+            before = len(snapshot.tokens)
+            if named is None or len(tokens) < before:
+                return False
+            token_ids, slot_ids = named
+            for _ in range(len(tokens) - before):
+                tokens.popitem()  # made since the snapshot: tokens are only added, at the end
+            frozen, places = snapshot.tokens, snapshot.places
+            for changed in token_ids:
+                if changed in tokens:
+                    place, places = _place(changed, frozen, before, places)
+                    tokens[changed] = _thawed(frozen[place])
+            index = snapshot.layout.index
+            for slot_id in slot_ids:
+                self._put_slot_back(slot_id, snapshot.slots[index[slot_id]])
+            doctors = snapshot.layout.doctors
+            self._numbers = {d.id: n for d, n in zip(doctors, snapshot.numbers, strict=True)}
+            self._arrivals = snapshot.arrivals
+            self._done = deque(maxlen=UNDO_DEPTH)
+            return True
+
+    def _whole_snapshot(self) -> Snapshot:
+        layout = Layout(
+            tuple(self.priorities.items()),
+            tuple(self._doctors.values()),
+            tuple((s.id, s.doctor_id, s.start_min, s.end_min) for s in self._slots.values()),
+        )
+        return Snapshot(
+            layout,
+            tuple(map(_frozen, self._tokens.values())),
+            tuple(map(self._slot_record, self._slots)),
+            tuple(self._numbers.values()),
+            self._arrivals,
+            dict(zip(self._tokens, range(len(self._tokens)), strict=True)),
+        )
+
+    def _put_slot_back(self, slot_id: str, record: SlotRecord) -> None:
+        """A slot's settings, counts and seating as ``record`` froze them."""
+        slot = self._slots[slot_id]
+        slot.capacity, slot.delay, served = record[:3]
+        seating = self._seating[slot_id] = Seating.thawed(self._tokens, *record[7:])
+        seating.served = list(served)
+        seating.no_shows, seating.cancelled, seating.preemptions, seating.promotions = record[3:7]
+
+    def _slot_record(self, slot_id: str, served: tuple[Token, ...] = ()) -> SlotRecord:
+        """The slot as a snapshot keeps it; ``served``, the slot's served tokens in an earlier
+        snapshot, is kept if none was served since (bar undo, the list only ever grows)."""
+        slot, seating = self._slots[slot_id], self._seating[slot_id]
+        if len(served) != len(seating.served):
+            served = tuple(seating.served)
+        return (
+            slot.capacity,
+            slot.delay,
+            served,
+            seating.no_shows,
+            seating.cancelled,
+            seating.preemptions,
+            seating.promotions,
+            *seating.frozen(),
+        )
+
+    def _reopened(self, token: Token) -> Token:
+        """A closed token about to change again (an undo, a replayed restore), as a copy of this
+        engine's own: a closed token is never changed in place, because snapshots and the engines
+        restored from them share it."""
+        copy = self._tokens[token.id] = replace(token)
+        return copy
 
     # ----------------------------------------------------------------- queries
 
@@ -722,6 +907,70 @@ class Engine:
         if not token.status.is_live:
             raise Conflict(f"cannot {verb} {token.number}: it is {token.status.value.lower()}")
         return token
+
+
+_token_record: Callable[[Token], TokenRecord] = attrgetter(
+    "id",
+    "number",
+    "patient",
+    "source",
+    "priority",
+    "arrival",
+    "slot_id",
+    "status",
+    "arrived_at",
+    "preemptions",
+    "_entry",
+)
+_id: Callable[[Token], str] = attrgetter("id")
+
+
+def _named(events: Iterable[Event]) -> tuple[dict[str, None], dict[str, None]] | None:
+    """The tokens and slots ``events`` changed, in order of first mention; None if the events
+    hold more than actions' results (set-up, undo), which snapshots do not follow piecemeal. Any
+    event on a token changes its slot's seating."""
+    token_ids: dict[str, None] = {}
+    slot_ids: dict[str, None] = {}
+    for event in events:
+        if isinstance(event, (Placed, Left, Served, Preempted, Promoted, Bumped)):
+            token_ids[event.token_id] = slot_ids[event.slot_id] = None
+        elif isinstance(event, Moved):
+            token_ids[event.token_id] = slot_ids[event.from_slot] = None
+        elif isinstance(event, CapacityChanged):
+            slot_ids[event.slot_id] = None
+        elif isinstance(event, Delayed):
+            slot_ids.update(dict.fromkeys(event.slot_ids))
+        else:
+            return None
+    return token_ids, slot_ids
+
+
+def _place(
+    wanted: str, tokens: Sequence[Token | TokenRecord], before: int, places: dict[str, int]
+) -> tuple[int, dict[str, int]]:
+    """Where ``wanted`` is among the first ``before`` of ``tokens``, by ``places`` when it says so
+    rightly, else by a new index of them all (a day taken on differently from the same snapshot
+    may have put its own tokens in ``places``)."""
+    place = places.get(wanted)
+    if place is None or place >= before or wanted != token_id(tokens[place]):
+        places = {token_id(token): i for i, token in enumerate(tokens)}
+        place = places[wanted]
+    return place, places
+
+
+def _thawed(token: Token | TokenRecord) -> Token:
+    """A token as a snapshot kept it, back in an engine: a closed one shared, a live one anew."""
+    return token if isinstance(token, Token) else Token(*token)
+
+
+def _frozen(token: Token) -> Token | TokenRecord:
+    """How a snapshot keeps a token: a closed one as itself (it never changes in place), a live
+    one as its fields."""
+    return _token_record(token) if token.status is BOOKED or token.status is WAITING else token
+
+
+def _start(slot: Slot) -> int:
+    return slot.start_min
 
 
 def _token_of(event: Placed | TokenRestored, arrived_at: datetime) -> Token:

@@ -125,8 +125,9 @@ class Token:
     status: Status
     arrived_at: datetime
     preemptions: int = 0
-    # The token's live heap entry in its slot's seating; queries copy tokens without it.
-    _entry: tuple[int, str] | None = field(default=None, init=False, repr=False, compare=False)
+    # The token's live heap entry in its slot's seating (see Seating). Only a restore from a
+    # snapshot gives it when making a token: a snapshot keeps it with the other fields.
+    _entry: tuple[int, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def rank(self) -> int:

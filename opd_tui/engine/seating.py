@@ -46,6 +46,28 @@ class Seating:
         self.preemptions = 0
         self.promotions = 0
 
+    def frozen(self) -> tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...], int, int]:
+        """Both heaps as they are and the live counts, for a snapshot of the day. Stale entries
+        are kept too: an entry is live while its token's ``_entry`` is that very object, and a
+        snapshot keeps each live token's entry with it."""
+        return tuple(self._booked), tuple(self._waiting), self.booked_count, self.waiting_count
+
+    @classmethod
+    def thawed(
+        cls,
+        tokens: Mapping[str, Token],
+        booked: tuple[tuple[int, str], ...],
+        waiting: tuple[tuple[int, str], ...],
+        booked_count: int,
+        waiting_count: int,
+    ) -> Seating:
+        """A seating from what ``frozen`` gave, over ``tokens`` whose live ones have their entries
+        from the same snapshot (an engine restored from it)."""
+        seating = cls(tokens)
+        seating._booked, seating._waiting = list(booked), list(waiting)
+        seating.booked_count, seating.waiting_count = booked_count, waiting_count
+        return seating
+
     def seat(self, token: Token) -> None:
         entry = (token.rank, token.id)
         token._entry = entry
