@@ -52,7 +52,8 @@ def rehearse_file(
 def rehearse(
     text: str, *, file: str = "<text>", day: date | None = None, progress: Progress | None = None
 ) -> Player:
-    """Check ``text`` and play its whole day; raises ``ScenarioError`` listing every problem."""
+    """Check ``text`` and play its whole day; raises ``ScenarioError`` listing every problem.
+    The rehearsal keeps no checkpoints (see ``Player``); the player keeps them from then on."""
     with collector_paused():
         try:
             data = decode(text)
@@ -80,7 +81,8 @@ def _play(
         refused.append((path, str(error)))
         lost.update(ids)
 
-    player = Player(scenario, day=day, on_refusal=on_refusal)
+    # A rehearsal is played to check the day: it keeps no checkpoints, the player does after it.
+    player = Player(scenario, day=day, on_refusal=on_refusal, checkpoints=False)
     broken: set[int] = set()
     total = len(scenario.timeline)
     for action in scenario.timeline:
@@ -100,6 +102,7 @@ def _play(
             progress(action.position, total)
     if progress is not None:
         progress(total, total)
+    player.keep_checkpoints = True
     return player, refused
 
 

@@ -6,13 +6,17 @@ the events each one returned, so a day can be stepped through, rewound and repor
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
-from typing import NamedTuple
+from itertools import accumulate, chain
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from ..engine import Engine, Event, OpdError, Source
 from ..engine.events import Placed
 from ..engine.model import parse_hhmm
+from ..engine.snapshot import Snapshot
 from .clock import ScenarioClock
 from .collector import collector_paused
 from .model import Action, Scenario
@@ -23,6 +27,16 @@ Refusal = Callable[[Path, OpdError, tuple[str, ...]], None]
 its slots') that can no longer be played."""
 
 Progress = Callable[[int, int], None]
+
+CHECKPOINT_EVERY = 5000
+"""Played actions between two of a player's checkpoints (snapshots of its engine). Going back to
+any moment starts from the checkpoint at or before it and replays at most this many actions'
+events. On the 100,000-action day of tests/benchmarks/bench_simulate.py, 5,000 keeps every jump
+well under 100 ms for about 33 MB of checkpoints (2,500: faster near the end, 45 MB)."""
+
+REVERT_SPAN = 3
+"""Taking one step back in place costs about as much as restoring this many tokens anew: a
+rewind takes the engine back in place when that is less work than a restore."""
 
 
 class Step(NamedTuple):
@@ -57,9 +71,22 @@ def set_up(engine: Engine, scenario: Scenario, on_refusal: Refusal | None = None
 class Player:
     """A scenario's day in an engine, played up to ``position`` (the number of actions played).
 
-    Stepping forward asks the engine's rules; ``rewind`` goes back by re-applying the recorded
-    events of the earlier steps to a fresh engine (``Engine.apply_all``), which does not ask the
-    rules again. After a rewind, ``engine`` is a new object.
+    Stepping forward asks the engine's rules. Going back does not: ``back`` takes the engine's own
+    last action back (``Engine.undo``), and ``rewind`` goes to the checkpoint at or before the
+    moment wanted, then replays the recorded events of the few steps after it. Checkpoints are
+    snapshots of the engine (``Engine.snapshot``), one every ``CHECKPOINT_EVERY`` steps. Going to
+    one either takes the engine back in place (``Engine.revert``: only what changed since) or
+    restores a new engine from it (``Engine.restore``: in proportion to the day's tokens),
+    whichever is less work; after a rewind, ``engine`` may be a new object.
+
+    Checkpoints are taken from the engine as it plays, as long as it holds just what the recorded
+    steps made: once something else changes it (a live action in the dashboard, say) or ``back``
+    undoes a step, the later ones are made from the recorded events instead, when first needed.
+    While ``keep_checkpoints`` is false (``checkpoints=False``), none is taken as it plays: for a
+    day that is only played to be checked or reported on (a rehearsal).
+
+    What a rewind leaves behind (the steps after its target, their checkpoints) is freed a little
+    at a time by the steps played after it, rather than all at once in the rewind.
     """
 
     def __init__(
@@ -69,6 +96,7 @@ class Player:
         day: date | None = None,
         clock: ScenarioClock | None = None,
         on_refusal: Refusal | None = None,
+        checkpoints: bool = True,
     ) -> None:
         self.scenario = scenario
         self.clock = clock or ScenarioClock(day or date.today())
@@ -77,6 +105,17 @@ class Player:
         self.set_up_events = set_up(self.engine, scenario, on_refusal)
         self.steps: list[Step] = []
         self._tokens: dict[int, str] = {}
+        # Snapshots of the day just after 0, K, 2K, ... steps (K = CHECKPOINT_EVERY), with no
+        # gap: the one after i * K steps is at index i.
+        self._checkpoints: list[Snapshot] = [self.engine.snapshot()]
+        self.keep_checkpoints = checkpoints
+        # The checkpoints (by index) the engine comes from, object for object: it can be taken
+        # back to any of them in place, and the next checkpoint is taken on from the last. None
+        # once anything but this player's steps changed the engine (its action mark tells).
+        self._kin = range(0, 1) if checkpoints else range(0)
+        self._mark = self.engine.action_mark()
+        # What rewinds left behind, to free bit by bit: (a pile, how much of it to free a step).
+        self._left: list[tuple[list[Any], int]] = []
 
     # ------------------------------------------------------------------ where
 
@@ -113,8 +152,17 @@ class Player:
         if len(steps) >= len(timeline):
             raise IndexError("the timeline is over")
         action = timeline[len(steps)]
+        engine, kin = self.engine, self._kin
+        if kin and not engine.unchanged_since(self._mark):
+            kin = self._kin = range(0)  # someone else changed the day since this player's step
         step = Step(action, self.clock.set(action.at), tuple(self._perform(action)))
+        if kin:
+            self._mark = engine.action_mark()
         steps.append(step)
+        if len(steps) % CHECKPOINT_EVERY == 0:
+            self._checkpoint()
+        if self._left:
+            self._free_some()
         return step
 
     def skip(self) -> Step:
@@ -124,6 +172,10 @@ class Player:
             raise IndexError("the timeline is over")
         step = Step(action, self.clock.at(action.at), ())
         self.steps.append(step)
+        if len(self.steps) % CHECKPOINT_EVERY == 0:
+            self._checkpoint()
+        if self._left:
+            self._free_some()
         return step
 
     def play_until(self, when: str | int | time) -> list[Step]:
@@ -168,37 +220,126 @@ class Player:
             self.rewind(len(self.steps) - 1)
             return
         self.engine.undo()
+        # Undo puts tokens back as copies, and never reuses a token id or number: the engine no
+        # longer matches its checkpoints object for object, nor a replay in its next ids.
+        self._kin, self._mark = range(0), self.engine.action_mark()
         del self.steps[-1]
         if step.action.kind == "book":
             del self._tokens[step.action.position]
+        del self._checkpoints[len(self.steps) // CHECKPOINT_EVERY + 1 :]
         self.clock.set(self.steps[-1].action.at if self.steps else self.scenario.opens)
 
     def rewind(self, position: int) -> None:
-        """Go back to just after ``position`` actions, from the recorded events."""
-        if not 0 <= position <= len(self.steps):
-            raise IndexError(f"position {position} is outside 0..{len(self.steps)}")
-        del self.steps[position:]
-        self.engine = self.engine_at(position)
-        self._tokens = {
-            step.action.position: _placed_token(step.events)
-            for step in self.steps
-            if step.action.kind == "book" and step.events
-        }
-        self.clock.set(self.steps[-1].action.at if self.steps else self.scenario.opens)
+        """Go back to just after ``position`` actions, without asking the rules again: to the
+        checkpoint at or before it, then on through the recorded events after it. The engine is
+        taken back to that checkpoint in place if it can be and that puts back fewer tokens than
+        a restore would make; else a new engine is restored from it."""
+        steps = self.steps
+        if not 0 <= position <= len(steps):
+            raise IndexError(f"position {position} is outside 0..{len(steps)}")
+        every, checkpoints = CHECKPOINT_EVERY, self._checkpoints
+        at = min(position // every, len(checkpoints) - 1) * every
+        base, engine = checkpoints[at // every], self.engine
+        in_place = (
+            at // every in self._kin
+            and engine.unchanged_since(self._mark)
+            and (len(steps) - at) * REVERT_SPAN < len(base.tokens)
+            and engine.revert(base, self._events(at, len(steps)))
+        )
+        if in_place:
+            with collector_paused():
+                last = self._advance(engine, at, position)
+            kin = range(self._kin.start, last + 1)
+        else:
+            engine, kin = self._built(position)
+        booked = list(self._tokens)  # the bookings' positions, in the order they were played
+        for _ in range(len(booked) - bisect_left(booked, position)):
+            self._tokens.popitem()
+        for pile, bit in (checkpoints[kin.stop :], 1), (steps[position:], 256):
+            if pile:
+                self._left.append((pile, bit))
+        del steps[position:], checkpoints[kin.stop :]
+        self.engine, self._kin, self._mark = engine, kin, engine.action_mark()
+        self.clock.set(steps[-1].action.at if steps else self.scenario.opens)
 
     def engine_at(self, position: int) -> Engine:
-        """A new engine holding the day just after ``position`` played actions, rebuilt from
-        their recorded events; the player itself is left as it is (for a look at history)."""
+        """A new engine holding the day just after ``position`` played actions: the checkpoint at
+        or before it, restored, and the recorded events of the steps after it. The player itself
+        is left as it is (for a look at history)."""
         if not 0 <= position <= len(self.steps):
             raise IndexError(f"position {position} is outside 0..{len(self.steps)}")
-        engine = self._new_engine()
-        with collector_paused():
-            engine.apply_all(self.set_up_events)
-            for step in self.steps[:position]:
-                engine.apply_all(step.events)
+        return self._built(position)[0]
+
+    def engine_after_events(self, count: int) -> Engine:
+        """A new engine holding the day just after the first ``count`` of ``events()``: a look at
+        history by event, as the dashboard's activity log numbers them. The steps they cover
+        come from ``engine_at``; a step cut short has the rest of its events left out."""
+        setup = len(self.set_up_events)
+        if not 0 <= count <= setup + sum(map(len, map(_events_of, self.steps))):
+            raise IndexError(f"{count} is more events than the day has")
+        if count < setup:
+            engine = self._new_engine()
+            engine.apply_all(self.set_up_events[:count])
+            return engine
+        ends = list(accumulate(map(len, map(_events_of, self.steps)), initial=setup))
+        position = bisect_right(ends, count) - 1  # the steps wholly within the count
+        engine = self.engine_at(position)
+        if count > ends[position]:
+            engine.apply_all(self.steps[position].events[: count - ends[position]])
         return engine
 
     # ------------------------------------------------------------- internals
+
+    def _built(self, position: int) -> tuple[Engine, range]:
+        """A new engine at ``position``, and the checkpoints it can be taken back to in place."""
+        every, checkpoints = CHECKPOINT_EVERY, self._checkpoints
+        at = min(position // every, len(checkpoints) - 1) * every
+        with collector_paused():
+            engine = Engine.restore(checkpoints[at // every], clock=self.clock)
+            kin = self._advance(engine, at, position)
+        return engine, range(at // every, kin + 1)
+
+    def _advance(self, engine: Engine, at: int, position: int) -> int:
+        """Replay the recorded events of the steps from ``at`` (the place of a checkpoint whose
+        day the engine holds) up to ``position``, making any checkpoint missing on the way.
+        Returns the index of the last checkpoint the engine then holds the day of, or passed."""
+        every, checkpoints = CHECKPOINT_EVERY, self._checkpoints
+        kin = at // every
+        while at < position:
+            end = min(position, at + every)
+            events = list(self._events(at, end))
+            engine.apply_all(events)
+            if end % every == 0 and end // every == len(checkpoints) == kin + 1:
+                checkpoints.append(engine.snapshot(checkpoints[-1], events))
+                kin += 1
+            at = end
+        return kin
+
+    def _free_some(self) -> None:
+        """After a step: a little of what rewinds left behind, freed."""
+        left = self._left
+        pile, bit = left[-1]
+        del pile[-bit:]
+        while left and not left[-1][0]:
+            left.pop()
+
+    def _checkpoint(self) -> None:
+        """After the last of every ``CHECKPOINT_EVERY`` steps: a snapshot of the engine, taken on
+        from the previous checkpoint, if the engine holds that one's day and the steps since."""
+        position, checkpoints = len(self.steps), self._checkpoints
+        index = position // CHECKPOINT_EVERY
+        if not self.keep_checkpoints or index != len(checkpoints) or self._kin.stop != index:
+            return
+        if not self.engine.unchanged_since(self._mark):
+            self._kin = range(0)
+            return
+        since = position - CHECKPOINT_EVERY
+        checkpoints.append(self.engine.snapshot(checkpoints[-1], self._events(since, position)))
+        self._kin = range(self._kin.start, index + 1)
+
+    def _events(self, start: int, stop: int) -> Iterator[Event]:
+        """The recorded events of the steps from ``start`` up to ``stop``, in order."""
+        return chain.from_iterable(map(_events_of, self.steps[start:stop]))
 
     def _new_engine(self) -> Engine:
         priorities: dict[Source | str, int] = {s: p for s, p in self.scenario.priorities.items()}
@@ -229,6 +370,9 @@ class Player:
                 return engine.bump(token_id, up=action.to == "up")
             return engine.bump(token_id, to=action.to)
         raise ValueError(f"unknown action kind {kind!r}")
+
+
+_events_of: Callable[[Step], tuple[Event, ...]] = attrgetter("events")
 
 
 def _placed_token(events: list[Event] | tuple[Event, ...]) -> str:
