@@ -13,6 +13,7 @@ from opd_tui.cli import main
 from opd_tui.desk import MemoryDesk
 from opd_tui.engine import Engine
 from opd_tui.scenario import Player, rehearse
+from opd_tui.ui.activity import ActivityLog
 from opd_tui.ui.app import OpdApp
 from opd_tui.ui.replay import ReplayBar
 
@@ -88,6 +89,29 @@ async def test_stepping_back_restores_the_earlier_moment() -> None:
         await pilot.pause()
         assert player.position == 0
         assert rows(app, "booked", "number") == []
+
+
+async def test_a_log_line_shows_the_replayed_day_as_it_was_then() -> None:
+    app, player = replay_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right", "right", "right")
+        await pilot.pause()
+        log = app.query_one(ActivityLog)
+        log.focus()
+        log.move_cursor(row=log.get_row_index("5"))  # Asha preempted, Esha not yet seated
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.moment == 5 and app.engine is not player.engine
+        assert rows(app, "booked", "number") == [("RAO-002",)]
+        assert rows(app, "waiting", "number") == [("RAO-001",)]
+        await pilot.press("escape")
+        await pilot.pause()
+        app.perform("book", "rao-09", "Walk-in Visitor", "walk-in")  # the log is not the record
+        log.move_cursor(row=log.get_row_index("4"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert rows(app, "booked", "number") == [("RAO-002",), ("RAO-001",)]
+        assert rows(app, "waiting", "number") == []
 
 
 async def test_space_plays_to_the_end_and_brackets_change_speed() -> None:

@@ -561,12 +561,21 @@ class OpdApp(App[None]):
 
     def show_moment(self, seq: int) -> None:
         """Show the whole dashboard as it was just after the day's ``seq``-th event, read-only."""
-        past = Engine(clock=self.desk.engine.now, priorities=self.desk.engine.priorities)
-        past.apply_all(self.timeline[:seq])
-        self.engine, self.moment = past, seq
+        self.engine, self.moment = self.past(seq), seq
         at = self.timeline[seq - 1].at if seq else None
         self.query_one(ClinicHeader).moment = f"as at {at:%H:%M:%S} (#{seq})" if at else "#0"
         self.redraw()
+
+    def past(self, seq: int) -> Engine:
+        """The day just after its first ``seq`` events. On a replay whose log is the player's own
+        record (no live action in it), the player's checkpoints give it quickly; otherwise the
+        events are replayed from the start."""
+        player = self.player
+        if player is not None and self.timeline == player.events():
+            return player.engine_after_events(seq)
+        past = Engine(clock=self.desk.engine.now, priorities=self.desk.engine.priorities)
+        past.apply_all(self.timeline[:seq])
+        return past
 
     def action_back_to_now(self) -> None:
         if self.moment is None:
