@@ -1,4 +1,5 @@
-"""How fast is ``opd-tui simulate``? The target: a hospital-scale day in <= 2 s.
+"""How fast is ``opd-tui simulate``, and going back in a day? The targets, for a hospital-scale
+day: simulate in <= 2 s; step back or jump to any point in <= 100 ms.
 
 Run from the repository root:
 
@@ -11,11 +12,27 @@ capacity changes, delays). The generator plays every action through the engine a
 so the file is valid and loads without a refusal. The timings cover what the command does: read,
 decode, check, rehearse the day through the engine, build the report and render it. Figures are
 medians over the repeats; the garbage collector stays on.
+
+The jumps are timed on a ``Player`` that played the whole day, keeping its checkpoints as it does
+by default. A jump (``rewind``) throws away the steps after its target, so before each one the
+day is played on to its end again by the rules, untimed, and a full collection clears the garbage
+that left; the jump itself runs with the collector on. What is timed is the whole call, as the
+dashboard's replay bar makes it: going to the checkpoint at or before the target (back in place,
+or restoring a new engine, whichever the player finds cheaper), replaying the recorded events
+after it, and freeing the engine it replaces. The steps and checkpoints it throws away are freed
+a little at a time by the steps played afterwards, as the player does. A look (``engine_at``, the
+history view's way) keeps the day; it is timed the same way, without the re-play. Random targets
+are drawn once from a fixed seed, each timed once: their median and worst are shown. One step
+back is ``back`` at the end of the day: an undo, or else a rewind by one step, when something
+else changed the engine since (here a capacity change, as a desk would make). Nothing carries
+over from one repeat to the next but what the player itself keeps (its checkpoints). The
+checkpoints' memory is what tracemalloc sees a played day hold with them, less without them.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import os
 import platform
@@ -25,6 +42,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import tracemalloc
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from time import perf_counter, process_time
@@ -33,11 +52,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from opd_tui.engine import Engine, OpdError, Status
 from opd_tui.engine.model import format_hhmm
-from opd_tui.scenario import Player
+from opd_tui.scenario import Player, Scenario
 from opd_tui.scenario.collector import collector_paused
 from opd_tui.scenario.decode import decode
 from opd_tui.scenario.load import rehearse
 from opd_tui.scenario.parse import parse
+from opd_tui.scenario.play import CHECKPOINT_EVERY
 from opd_tui.scenario.render import as_json, as_text
 from opd_tui.scenario.report import day_report
 from opd_tui.scenario.simulate import simulate
@@ -52,6 +72,8 @@ LAST = ("Rao", "Iyer", "Khan", "Mehta", "Das", "Nair", "Singh", "Patel", "Reddy"
         "Kulkarni", "Bose", "Menon", "Qureshi", "Gill", "Joshi", "Pillai", "Verma", "Ali", "Sharma")  # fmt: skip
 SPECIALTIES = ("Cardiology", "Orthopaedics", "Paediatrics", "Dermatology", "ENT", "Medicine")
 DAY = date(2026, 11, 25)
+
+Timing = tuple[float, float]  # wall and processor seconds
 
 
 def generate(doctors: int, actions: int, seed: int = 5) -> str:
@@ -142,7 +164,7 @@ def generate(doctors: int, actions: int, seed: int = 5) -> str:
     return "\n".join([*head, *lines, "]", *tail]) + "\n"
 
 
-def median_time(run: object, repeats: int, *, paused: bool = False) -> tuple[float, float]:
+def median_time(run: object, repeats: int, *, paused: bool = False) -> Timing:
     """Median wall-clock and processor seconds (this process's and its children's): on a shared
     machine the two differ, and the processor time is what the work itself costs. ``paused``
     runs with the cycle collector paused, as ``simulate`` does."""
@@ -179,6 +201,22 @@ def main() -> None:
         f"generated {doctors} doctors, {doctors * 8} slots, {actions:,} actions"
         f" ({len(text) / 1e6:.1f} MB) in {perf_counter() - start:.1f} s"
     )
+    scenario, found = parse(decode(text), "hospital.toml")
+    assert not found
+    figures = simulate_figures(text, scenario, repeats)
+    print(f"  {'median of ' + str(repeats):<40} {'wall':>8} {'cpu':>8}")
+    for name, (wall, cpu) in figures.items():
+        print(f"  {name:<40} {wall * 1000:6.0f} ms {cpu * 1000:5.0f} ms")
+    wall, _ = figures["simulate --json, in process"]
+    print(f"target <= 2000 ms: {'met' if wall <= 2.0 else 'MISSED'} ({wall * 1000:.0f} ms wall)")
+    print()
+    jumps(scenario, repeats, random_targets=5 if args.quick else 20)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average while running: {load:.1f}")
+
+
+def simulate_figures(text: str, scenario: Scenario, repeats: int) -> dict[str, Timing]:
+    """Each part of ``simulate``, then the whole command in this process and in a new one."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "hospital.toml"
         path.write_text(text, encoding="utf-8")
@@ -188,13 +226,16 @@ def main() -> None:
             assert simulate(str(path), "json", day=DAY, out=out, err=err) == 0, err.getvalue()
 
         data = decode(text)
-        scenario, found = parse(data, "hospital.toml")
-        assert not found
         player = rehearse(text, file="hospital.toml", day=DAY)
         figures = {
             "decode (TOML → data)": median_time(lambda: decode(text), repeats, paused=True),
             "check (data → scenario)": median_time(lambda: parse(data, "h"), repeats, paused=True),
             "play the day (engine)": median_time(
+                lambda: Player(scenario, day=DAY, checkpoints=False).play_all(),
+                repeats,
+                paused=True,
+            ),
+            "play the day, keeping checkpoints": median_time(
                 lambda: Player(scenario, day=DAY).play_all(), repeats, paused=True
             ),
             "report + JSON": median_time(lambda: as_json(day_report(player)), repeats, paused=True),
@@ -206,21 +247,94 @@ def main() -> None:
             lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL),
             max(1, repeats // 2),
         )
-        middle = len(player.steps) // 2
-        figures["rewind to the middle of the day"] = median_time(lambda: player.rewind(middle), 1)
-        figures["step back one action (rewind)"] = median_time(
-            lambda: player.rewind(player.position - 1), 1
-        )
-        for _ in range(repeats):
-            player.step()
-        figures["step back one action (undo)"] = median_time(player.back, repeats)
-    print(f"  {'median of ' + str(repeats):<40} {'wall':>8} {'cpu':>8}")
-    for name, (wall, cpu) in figures.items():
-        print(f"  {name:<40} {wall * 1000:6.0f} ms {cpu * 1000:5.0f} ms")
-    wall, _ = figures["simulate --json, in process"]
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"target <= 2000 ms: {'met' if wall <= 2.0 else 'MISSED'} ({wall * 1000:.0f} ms wall)")
-    print(f"load average while running: {load:.1f}")
+    return figures
+
+
+def jumps(scenario: Scenario, repeats: int, random_targets: int) -> None:
+    """Going back in a played day: medians (and the worst of the random targets) beside the
+    100 ms target, then what the checkpoints cost in memory."""
+    with collector_paused():
+        player = Player(scenario, day=DAY)
+        player.play_all()
+    end = player.position
+    middle, near_end = end // 2, end - end // 100
+    targets = random.Random(11).sample(range(end), random_targets)
+
+    def whole_day() -> None:
+        with collector_paused():
+            player.seek(end)  # played on to the end again, by the rules (nothing if there)
+
+    def jump(target: int) -> Timing:
+        whole_day()
+        return timed(lambda: player.rewind(target))
+
+    def look(target: int) -> Timing:
+        whole_day()
+        return timed(lambda: player.engine_at(target))
+
+    def back() -> Timing:
+        whole_day()
+        return timed(player.back)
+
+    def back_after_a_live_change() -> Timing:
+        whole_day()
+        slot = player.engine.slots()[0]
+        player.engine.set_capacity(slot.id, slot.capacity + 1)  # a desk's action, not the file's
+        return timed(player.back)  # which therefore rewinds
+
+    rows: list[tuple[str, list[Timing]]] = [
+        (f"jump to the middle (rewind to {middle:,})", [jump(middle) for _ in range(repeats)]),
+        (f"jump near the end (rewind to {near_end:,})", [jump(near_end) for _ in range(repeats)]),
+        (f"jump to {len(targets)} random points: median", [jump(t) for t in targets]),
+        (f"look at the middle (engine_at {middle:,})", [look(middle) for _ in range(repeats)]),
+        (f"look near the end (engine_at {near_end:,})", [look(near_end) for _ in range(repeats)]),
+        (f"look at {len(targets)} random points: median", [look(t) for t in targets]),
+        ("one step back (undo)", [back() for _ in range(repeats)]),
+        ("one step back after a live change", [back_after_a_live_change() for _ in range(repeats)]),
+    ]
+    print(f"  {'going back, median of ' + str(repeats):<44} {'wall':>8} {'cpu':>8}  target")
+    for name, times in rows:
+        walls, cpus = zip(*times, strict=True)
+        show(name, statistics.median(walls), statistics.median(cpus))
+        if "random" in name:
+            show(name.replace("median", "worst"), max(walls), max(cpus))
+    with_them, without = day_memory(scenario, True), day_memory(scenario, False)
+    print(
+        f"checkpoints: {end // CHECKPOINT_EVERY + 1} (one every {CHECKPOINT_EVERY:,} actions),"
+        f" {(with_them - without) / 1e6:.1f} MB (the played day without them:"
+        f" {without / 1e6:.1f} MB)"
+    )
+
+
+def timed(run: Callable[[], object]) -> Timing:
+    """One call's wall and processor seconds, the garbage collector on; the garbage of what came
+    before is collected first, so the call pays only for its own."""
+    gc.collect()
+    wall, cpu = perf_counter(), _cpu()
+    run()
+    return perf_counter() - wall, _cpu() - cpu
+
+
+def show(name: str, wall: float, cpu: float) -> None:
+    verdict = "met" if wall <= 0.1 else "MISSED"
+    print(f"  {name:<44} {wall * 1000:6.1f} ms {cpu * 1000:5.1f} ms  <= 100 ms {verdict}")
+
+
+def day_memory(scenario: Scenario, checkpoints: bool) -> int:
+    """Bytes tracemalloc sees a played day hold (its player, steps, events and engine)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        with collector_paused():
+            player = Player(scenario, day=DAY, checkpoints=checkpoints)
+            player.play_all()
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+        del player
+        return held
+    finally:
+        tracemalloc.stop()
 
 
 if __name__ == "__main__":
