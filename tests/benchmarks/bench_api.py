@@ -10,6 +10,11 @@ Run from the repository root:
 Options: ``--repeats N`` runs at the target rate each way, ``--seconds S`` their length,
 ``--no-search`` skips the search for the highest sustained rate.
 
+The day booked into (``--clinic``) is by default a hospital's: 300 doctors with eight one-hour
+slots of 25 seats (60,000 seats), set up in a new journal before the service starts, as a
+coordinator would have. ``--clinic demo`` books into the demo clinic's 16 slots instead, a stress
+case for the dashboard: every slot's waitlist grows by thousands in a run.
+
 Each run starts the real service (``opd-tui serve --port 0``) on a fresh journal in a temporary
 folder, on 127.0.0.1 only, and stops it (SIGINT, then kill) when the run is over. Three more
 processes are this file, run with an internal subcommand:
@@ -83,6 +88,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 HOST = "127.0.0.1"
+HOSPITAL_DOCTORS = 300  # --clinic hospital: 2,400 slots of 25 seats, 60,000 seats in all
+HOSPITAL_SEATS = 25
 TARGET_RATE = 2000.0
 TARGET_P99 = 0.020
 TARGET_LIVE = 1.0  # seconds: the dashboard shows a booking (p99) within about a second
@@ -685,11 +692,18 @@ def service_command(db: Path) -> list[str]:
 
 
 def run_once(
-    processes: Processes, rate: float, seconds: float, with_dashboard: bool, seed: int
+    processes: Processes,
+    rate: float,
+    seconds: float,
+    with_dashboard: bool,
+    seed: int,
+    clinic: str = "hospital",
 ) -> Run:
     with tempfile.TemporaryDirectory(prefix="bench-api-") as folder:
         here = Path(folder)
         db = here / "j.db"
+        if clinic == "hospital":
+            open_hospital_day(db)
         log = here / "service.log"
         with log.open("wb") as err:
             service = processes.start(service_command(db), stderr=err, stdout=err)
@@ -851,17 +865,47 @@ def table(off: list[Run], on: list[Run], client: dict[str, Any]) -> None:
         print(f"{name:<30}{left:>14}{right:>14}{target:>12}")
 
 
+def hospital_set_up(engine: Any) -> list[Any]:
+    """HOSPITAL_DOCTORS doctors, each with eight one-hour slots of HOSPITAL_SEATS seats."""
+    events: list[Any] = []
+    for d in range(HOSPITAL_DOCTORS):
+        doctor = f"d{d:03d}"
+        events += engine.add_doctor(doctor, f"Dr {doctor.upper()}", "Medicine")
+        for hour in range(9, 17):
+            events += engine.add_slot(
+                f"{doctor}-{hour}", doctor, f"{hour:02d}:00", f"{hour + 1:02d}:00", HOSPITAL_SEATS
+            )
+    return events
+
+
+def open_hospital_day(db: Path) -> None:
+    """Start today's day in a new journal with the hospital, as a coordinator's set-up would."""
+    from datetime import date
+
+    from opd_tui.store import JournalDesk, SqliteStore
+
+    desk = JournalDesk(
+        SqliteStore(db), date.today(), setup=hospital_set_up, clinic_name="City Hospital"
+    )
+    desk.close()
+
+
 def find_max(
-    processes: Processes, seconds: float, rates: list[float], with_dashboard: bool, seed: int
+    processes: Processes,
+    seconds: float,
+    rates: list[float],
+    with_dashboard: bool,
+    seed: int,
+    clinic: str,
 ) -> Run | None:
     """Step up through ``rates`` until one misses twice running (one miss may be a noisy
     neighbour); the last that passed."""
     best = None
     for n, rate in enumerate(rates):
-        run = run_once(processes, rate, seconds, with_dashboard, seed + n)
+        run = run_once(processes, rate, seconds, with_dashboard, seed + n, clinic)
         print(describe(run), flush=True)
         if not run.passed:
-            run = run_once(processes, rate, seconds, with_dashboard, seed + n + 50)
+            run = run_once(processes, rate, seconds, with_dashboard, seed + n + 50, clinic)
             print(describe(run) + "  (again)", flush=True)
             if not run.passed:
                 break
@@ -879,6 +923,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, help="runs at the target rate, each way")
     parser.add_argument("--seconds", type=float, help="length of a run at the target rate")
     parser.add_argument("--no-search", action="store_true", help="skip the highest-rate search")
+    parser.add_argument(
+        "--clinic",
+        choices=("hospital", "demo"),
+        default="hospital",
+        help="the day booked into: 300 doctors x 8 slots of 25 seats (default), or the demo "
+        "clinic's 16 slots, whose waitlists grow by thousands",
+    )
     options = parser.parse_args(args)
     quick = options.quick
     repeats = options.repeats or (1 if quick else 3)
@@ -896,6 +947,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{CONNECTIONS} connections, open loop; journal in {tempfile.gettempdir()}"
     )
     print(code_version())
+    day = (
+        f"{HOSPITAL_DOCTORS} doctors x 8 slots x {HOSPITAL_SEATS} seats"
+        if options.clinic == "hospital"
+        else "the demo clinic's 16 slots"
+    )
+    print(f"clinic: {day}")
     processes = Processes()
     try:
         client = calibrate(processes, TARGET_RATE, 3.0 if quick else 5.0)
@@ -910,7 +967,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         on: list[Run] = []
         for n in range(repeats):  # alternated, so a noisy spell hurts both alike
             for with_dashboard, runs in ((False, off), (True, on)):
-                run = run_once(processes, TARGET_RATE, seconds, with_dashboard, seed=n)
+                run = run_once(processes, TARGET_RATE, seconds, with_dashboard, n, options.clinic)
                 runs.append(run)
                 print(describe(run), flush=True)
         table(off, on, client)
@@ -920,7 +977,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 way = "dashboard on" if with_dashboard else "dashboard off"
                 print(f"\nhighest sustained rate, {way}, {step_seconds:.0f} s a step:")
                 seed = 100 * (2 + with_dashboard)
-                found[way] = find_max(processes, step_seconds, rates, with_dashboard, seed)
+                found[way] = find_max(
+                    processes, step_seconds, rates, with_dashboard, seed, options.clinic
+                )
             for way, best in found.items():
                 if best is None:
                     print(
