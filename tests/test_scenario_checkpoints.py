@@ -16,13 +16,14 @@ from opd_tui.demo import scenario
 from opd_tui.engine import Engine
 from opd_tui.scenario import Player, loads
 from opd_tui.scenario import play as play_module
+from opd_tui.scenario.play import CHECKPOINT_REACH, checkpoint_gap
 
 EVERY = 7
 
 
 @pytest.fixture(autouse=True)
 def _checkpoints_every_few_steps(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(play_module, "CHECKPOINT_EVERY", EVERY)
+    monkeypatch.setattr(play_module, "checkpoint_gap", lambda tokens: EVERY)
 
 
 def replay(player: Player, position: int) -> Engine:
@@ -134,7 +135,7 @@ slots = [{ id = "rao-09", start = "09:00", end = "10:00", capacity = 2 }]
 def test_no_checkpoint_is_taken_while_the_engine_is_ahead_of_the_record_after_a_step_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(play_module, "CHECKPOINT_EVERY", 3)
+    monkeypatch.setattr(play_module, "checkpoint_gap", lambda tokens: 3)
     player = Player(loads(CLINIC, file="clinic.toml", day=DAY), day=DAY)
     for _ in range(3):
         player.step()
@@ -203,3 +204,22 @@ def test_a_look_after_any_number_of_events_is_the_day_a_replay_of_them_gives() -
         assert state(past) == state(rebuilt), count
     with pytest.raises(IndexError):
         player.engine_after_events(len(events) + 1)
+
+
+def test_checkpoints_come_closer_together_as_the_day_fills() -> None:
+    assert checkpoint_gap(0) == CHECKPOINT_REACH  # the module's own, not this file's stand-in
+    assert checkpoint_gap(50_000) < checkpoint_gap(10_000)
+    assert checkpoint_gap(10**9) == 1000
+
+
+def test_checkpoints_fall_in_the_same_places_whether_taken_or_made_later(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(play_module, "checkpoint_gap", lambda tokens: 4 + tokens % 5)
+    kept = played()
+    later = Player(scenario(), day=DAY, checkpoints=False)
+    later.play_all()
+    assert later.checkpoint_positions() == [0]
+    later.engine_at(later.position)
+    assert later.checkpoint_positions() == kept.checkpoint_positions()
+    assert len(kept.checkpoint_positions()) > 10

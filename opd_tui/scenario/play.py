@@ -28,15 +28,25 @@ its slots') that can no longer be played."""
 
 Progress = Callable[[int, int], None]
 
-CHECKPOINT_EVERY = 5000
-"""Played actions between two of a player's checkpoints (snapshots of its engine). Going back to
-any moment starts from the checkpoint at or before it and replays at most this many actions'
-events. On the 100,000-action day of tests/benchmarks/bench_simulate.py, 5,000 keeps every jump
-well under 100 ms for about 33 MB of checkpoints (2,500: faster near the end, 45 MB)."""
+CHECKPOINT_REACH = 14_000
+"""How much work, counted in actions replayed, going back to a moment may take at most: restoring
+the checkpoint at or before it, then replaying the steps after that. On the 100,000-action day of
+tests/benchmarks/bench_simulate.py that is about 50 ms, with 17 checkpoints (31 MB) kept; 11,000
+takes 38 (45 MB) for little gain, as restoring a late checkpoint is most of the cost."""
+
+TOKENS_PER_ACTION = 5
+"""Restoring this many tokens from a snapshot costs about as much as replaying one action."""
 
 REVERT_SPAN = 3
 """Taking one step back in place costs about as much as restoring this many tokens anew: a
 rewind takes the engine back in place when that is less work than a restore."""
+
+
+def checkpoint_gap(tokens: int) -> int:
+    """Steps from a checkpoint holding ``tokens`` tokens to the next one. The fuller the day, the
+    more a restore costs, and the fewer steps may follow it within ``CHECKPOINT_REACH``: early in
+    a day checkpoints are far apart, late in it close together (at least 1,000 steps apart)."""
+    return max(1000, CHECKPOINT_REACH - tokens // TOKENS_PER_ACTION)
 
 
 class Step(NamedTuple):
@@ -74,8 +84,9 @@ class Player:
     Stepping forward asks the engine's rules. Going back does not: ``back`` takes the engine's own
     last action back (``Engine.undo``), and ``rewind`` goes to the checkpoint at or before the
     moment wanted, then replays the recorded events of the few steps after it. Checkpoints are
-    snapshots of the engine (``Engine.snapshot``), one every ``CHECKPOINT_EVERY`` steps. Going to
-    one either takes the engine back in place (``Engine.revert``: only what changed since) or
+    snapshots of the engine (``Engine.snapshot``), closer together as the day fills (see
+    ``checkpoint_gap``). Going to one either takes the engine back in place (``Engine.revert``:
+    only what changed since) or
     restores a new engine from it (``Engine.restore``: in proportion to the day's tokens),
     whichever is less work; after a rewind, ``engine`` may be a new object.
 
@@ -105,9 +116,11 @@ class Player:
         self.set_up_events = set_up(self.engine, scenario, on_refusal)
         self.steps: list[Step] = []
         self._tokens: dict[int, str] = {}
-        # Snapshots of the day just after 0, K, 2K, ... steps (K = CHECKPOINT_EVERY), with no
-        # gap: the one after i * K steps is at index i.
+        # Snapshots of the day and the positions they were taken at, each ``checkpoint_gap``
+        # steps after the one before, with none missing up to the last; and where the next is due.
         self._checkpoints: list[Snapshot] = [self.engine.snapshot()]
+        self._at: list[int] = [0]
+        self._due = checkpoint_gap(0)
         self.keep_checkpoints = checkpoints
         # The checkpoints (by index) the engine comes from, object for object: it can be taken
         # back to any of them in place, and the next checkpoint is taken on from the last. None
@@ -136,6 +149,10 @@ class Player:
         """The engine's id of the token made by the ``book`` entry at position ``booking``."""
         return self._tokens[booking]
 
+    def checkpoint_positions(self) -> list[int]:
+        """Where the checkpoints kept now are: after how many steps each was taken."""
+        return list(self._at)
+
     def events(self) -> list[Event]:
         """Every event of the day so far, set-up first, in order."""
         events = list(self.set_up_events)
@@ -159,7 +176,7 @@ class Player:
         if kin:
             self._mark = engine.action_mark()
         steps.append(step)
-        if len(steps) % CHECKPOINT_EVERY == 0:
+        if len(steps) == self._due:
             self._checkpoint()
         if self._left:
             self._free_some()
@@ -172,7 +189,7 @@ class Player:
             raise IndexError("the timeline is over")
         step = Step(action, self.clock.at(action.at), ())
         self.steps.append(step)
-        if len(self.steps) % CHECKPOINT_EVERY == 0:
+        if len(self.steps) == self._due:
             self._checkpoint()
         if self._left:
             self._free_some()
@@ -226,7 +243,8 @@ class Player:
         del self.steps[-1]
         if step.action.kind == "book":
             del self._tokens[step.action.position]
-        del self._checkpoints[len(self.steps) // CHECKPOINT_EVERY + 1 :]
+        if self._at[-1] > len(self.steps):
+            self._drop_checkpoints(len(self._at) - 1)
         self.clock.set(self.steps[-1].action.at if self.steps else self.scenario.opens)
 
     def rewind(self, position: int) -> None:
@@ -237,28 +255,27 @@ class Player:
         steps = self.steps
         if not 0 <= position <= len(steps):
             raise IndexError(f"position {position} is outside 0..{len(steps)}")
-        every, checkpoints = CHECKPOINT_EVERY, self._checkpoints
-        at = min(position // every, len(checkpoints) - 1) * every
-        base, engine = checkpoints[at // every], self.engine
+        index = bisect_right(self._at, position) - 1  # the checkpoint at or before it
+        at, base, engine = self._at[index], self._checkpoints[index], self.engine
         in_place = (
-            at // every in self._kin
+            index in self._kin
             and engine.unchanged_since(self._mark)
             and (len(steps) - at) * REVERT_SPAN < len(base.tokens)
             and engine.revert(base, self._events(at, len(steps)))
         )
         if in_place:
             with collector_paused():
-                last = self._advance(engine, at, position)
+                last = self._advance(engine, index, position)
             kin = range(self._kin.start, last + 1)
         else:
             engine, kin = self._built(position)
         booked = list(self._tokens)  # the bookings' positions, in the order they were played
         for _ in range(len(booked) - bisect_left(booked, position)):
             self._tokens.popitem()
-        for pile, bit in (checkpoints[kin.stop :], 1), (steps[position:], 256):
-            if pile:
-                self._left.append((pile, bit))
-        del steps[position:], checkpoints[kin.stop :]
+        if steps[position:]:
+            self._left.append((steps[position:], 256))
+        del steps[position:]
+        self._drop_checkpoints(kin.stop)
         self.engine, self._kin, self._mark = engine, kin, engine.action_mark()
         self.clock.set(steps[-1].action.at if steps else self.scenario.opens)
 
@@ -292,28 +309,37 @@ class Player:
 
     def _built(self, position: int) -> tuple[Engine, range]:
         """A new engine at ``position``, and the checkpoints it can be taken back to in place."""
-        every, checkpoints = CHECKPOINT_EVERY, self._checkpoints
-        at = min(position // every, len(checkpoints) - 1) * every
+        index = bisect_right(self._at, position) - 1
         with collector_paused():
-            engine = Engine.restore(checkpoints[at // every], clock=self.clock)
-            kin = self._advance(engine, at, position)
-        return engine, range(at // every, kin + 1)
+            engine = Engine.restore(self._checkpoints[index], clock=self.clock)
+            last = self._advance(engine, index, position)
+        return engine, range(index, last + 1)
 
-    def _advance(self, engine: Engine, at: int, position: int) -> int:
-        """Replay the recorded events of the steps from ``at`` (the place of a checkpoint whose
-        day the engine holds) up to ``position``, making any checkpoint missing on the way.
-        Returns the index of the last checkpoint the engine then holds the day of, or passed."""
-        every, checkpoints = CHECKPOINT_EVERY, self._checkpoints
-        kin = at // every
+    def _advance(self, engine: Engine, index: int, position: int) -> int:
+        """Replay the recorded events from checkpoint ``index`` (whose day the engine holds) up to
+        ``position``, making any checkpoint due on the way that is not there yet. Returns the
+        index of the last checkpoint the engine then comes from."""
+        checkpoints, places = self._checkpoints, self._at
+        at = places[index]
         while at < position:
-            end = min(position, at + every)
+            due = places[index] + checkpoint_gap(len(checkpoints[index].tokens))
+            end = min(position, due)
             events = list(self._events(at, end))
             engine.apply_all(events)
-            if end % every == 0 and end // every == len(checkpoints) == kin + 1:
-                checkpoints.append(engine.snapshot(checkpoints[-1], events))
-                kin += 1
+            if end == due and index == len(checkpoints) - 1:
+                checkpoints.append(engine.snapshot(checkpoints[index], events))
+                places.append(end)
+                index += 1
+                self._due = end + checkpoint_gap(len(checkpoints[-1].tokens))
             at = end
-        return kin
+        return index
+
+    def _drop_checkpoints(self, start: int) -> None:
+        """Leave out the checkpoints from index ``start`` on, to be freed bit by bit."""
+        if start < len(self._checkpoints):
+            self._left.append((self._checkpoints[start:], 1))
+            del self._checkpoints[start:], self._at[start:]
+            self._due = self._at[-1] + checkpoint_gap(len(self._checkpoints[-1].tokens))
 
     def _free_some(self) -> None:
         """After a step: a little of what rewinds left behind, freed."""
@@ -324,17 +350,18 @@ class Player:
             left.pop()
 
     def _checkpoint(self) -> None:
-        """After the last of every ``CHECKPOINT_EVERY`` steps: a snapshot of the engine, taken on
-        from the previous checkpoint, if the engine holds that one's day and the steps since."""
-        position, checkpoints = len(self.steps), self._checkpoints
-        index = position // CHECKPOINT_EVERY
-        if not self.keep_checkpoints or index != len(checkpoints) or self._kin.stop != index:
+        """When one is due: a snapshot of the engine, taken on from the previous checkpoint, if
+        the engine holds that one's day and the steps since."""
+        checkpoints, index = self._checkpoints, len(self._checkpoints)
+        if not self.keep_checkpoints or self._kin.stop != index:
             return
         if not self.engine.unchanged_since(self._mark):
             self._kin = range(0)
             return
-        since = position - CHECKPOINT_EVERY
+        position, since = len(self.steps), self._at[-1]
         checkpoints.append(self.engine.snapshot(checkpoints[-1], self._events(since, position)))
+        self._at.append(position)
+        self._due = position + checkpoint_gap(len(checkpoints[-1].tokens))
         self._kin = range(self._kin.start, index + 1)
 
     def _events(self, start: int, stop: int) -> Iterator[Event]:

@@ -45,6 +45,7 @@ import tempfile
 import tracemalloc
 from collections.abc import Callable
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 from time import perf_counter, process_time
 
@@ -57,7 +58,6 @@ from opd_tui.scenario.collector import collector_paused
 from opd_tui.scenario.decode import decode
 from opd_tui.scenario.load import rehearse
 from opd_tui.scenario.parse import parse
-from opd_tui.scenario.play import CHECKPOINT_EVERY
 from opd_tui.scenario.render import as_json, as_text
 from opd_tui.scenario.report import day_report
 from opd_tui.scenario.simulate import simulate
@@ -256,7 +256,7 @@ def jumps(scenario: Scenario, repeats: int, random_targets: int) -> None:
     with collector_paused():
         player = Player(scenario, day=DAY)
         player.play_all()
-    end = player.position
+    end, at = player.position, player.checkpoint_positions()
     middle, near_end = end // 2, end - end // 100
     targets = random.Random(11).sample(range(end), random_targets)
 
@@ -299,10 +299,11 @@ def jumps(scenario: Scenario, repeats: int, random_targets: int) -> None:
         if "random" in name:
             show(name.replace("median", "worst"), max(walls), max(cpus))
     with_them, without = day_memory(scenario, True), day_memory(scenario, False)
+    gaps = [b - a for a, b in pairwise(at)]
+    apart = f", {max(gaps):,} to {min(gaps):,} actions apart" if gaps else ""
     print(
-        f"checkpoints: {end // CHECKPOINT_EVERY + 1} (one every {CHECKPOINT_EVERY:,} actions),"
-        f" {(with_them - without) / 1e6:.1f} MB (the played day without them:"
-        f" {without / 1e6:.1f} MB)"
+        f"checkpoints: {len(at)}{apart}, {(with_them - without) / 1e6:.1f} MB"
+        f" (the played day without them: {without / 1e6:.1f} MB)"
     )
 
 
