@@ -96,8 +96,8 @@ class Player:
     While ``keep_checkpoints`` is false (``checkpoints=False``), none is taken as it plays: for a
     day that is only played to be checked or reported on (a rehearsal).
 
-    What a rewind leaves behind (the steps after its target, their checkpoints) is freed a little
-    at a time by the steps played after it, rather than all at once in the rewind.
+    What a rewind leaves behind (the steps after its target, their checkpoints, the engine it
+    replaced) is freed a little at a time by the steps played after it, not in the rewind.
     """
 
     def __init__(
@@ -257,18 +257,17 @@ class Player:
             raise IndexError(f"position {position} is outside 0..{len(steps)}")
         index = bisect_right(self._at, position) - 1  # the checkpoint at or before it
         at, base, engine = self._at[index], self._checkpoints[index], self.engine
-        in_place = (
-            index in self._kin
-            and engine.unchanged_since(self._mark)
-            and (len(steps) - at) * REVERT_SPAN < len(base.tokens)
-            and engine.revert(base, self._events(at, len(steps)))
-        )
-        if in_place:
-            with collector_paused():
-                last = self._advance(engine, index, position)
-            kin = range(self._kin.start, last + 1)
-        else:
-            engine, kin = self._built(position)
+        with collector_paused():
+            in_place = (
+                index in self._kin
+                and engine.unchanged_since(self._mark)
+                and (len(steps) - at) * REVERT_SPAN < len(base.tokens)
+                and engine.revert(base, self._events(at, len(steps)))
+            )
+            if in_place:
+                kin = range(self._kin.start, self._advance(engine, index, position) + 1)
+            else:
+                engine, kin = self._built(position)
         booked = list(self._tokens)  # the bookings' positions, in the order they were played
         for _ in range(len(booked) - bisect_left(booked, position)):
             self._tokens.popitem()
@@ -276,6 +275,8 @@ class Player:
             self._left.append((steps[position:], 256))
         del steps[position:]
         self._drop_checkpoints(kin.stop)
+        if engine is not self.engine:
+            self._left.append(([self.engine], 1))
         self.engine, self._kin, self._mark = engine, kin, engine.action_mark()
         self.clock.set(steps[-1].action.at if steps else self.scenario.opens)
 
