@@ -18,11 +18,12 @@ by default. A jump (``rewind``) throws away the steps after its target, so befor
 day is played on to its end again by the rules, untimed, and a full collection clears the garbage
 that left; the jump itself runs with the collector on. What is timed is the whole call, as the
 dashboard's replay bar makes it: going to the checkpoint at or before the target (back in place,
-or restoring a new engine, whichever the player finds cheaper), replaying the recorded events
-after it, and freeing the engine it replaces. The steps and checkpoints it throws away are freed
-a little at a time by the steps played afterwards, as the player does. A look (``engine_at``, the
-history view's way) keeps the day; it is timed the same way, without the re-play. Random targets
-are drawn once from a fixed seed, each timed once: their median and worst are shown. One step
+or restoring a new engine, whichever the player finds cheaper) and replaying the recorded events
+after it. What it leaves behind (steps, checkpoints, the engine it replaced) the player frees a
+little at a time in the steps played after it: here, in the untimed re-play. A look
+(``engine_at``, the history view's way) keeps the day, and is timed the same way without the
+re-play. Random targets are drawn once from a fixed seed, each timed once: their median and
+worst are shown. One step
 back is ``back`` at the end of the day: an undo, or else a rewind by one step, when something
 else changed the engine since (here a capacity change, as a desk would make). Nothing carries
 over from one repeat to the next but what the player itself keeps (its checkpoints). The
