@@ -272,7 +272,7 @@ class Player:
         for _ in range(len(booked) - bisect_left(booked, position)):
             self._tokens.popitem()
         if steps[position:]:
-            self._left.append((steps[position:], 256))
+            self._left.append((steps[position:], 2048))
         del steps[position:]
         self._drop_checkpoints(kin.stop)
         if engine is not self.engine:
