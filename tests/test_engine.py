@@ -1003,3 +1003,17 @@ def test_desks_booking_from_several_threads_get_distinct_tokens_and_a_consistent
     ranked = sorted(tokens, key=lambda t: (-t.priority, t.arrival))
     assert booked_ids(engine, "rao-1100") == [t.id for t in ranked[:50]]
     assert waiting_ids(engine, "rao-1100") == [t.id for t in ranked[50:]]
+
+
+def test_a_token_is_found_by_the_number_staff_call_out() -> None:
+    engine = Engine(clock=lambda: datetime(2026, 11, 25, 9, 0))
+    engine.add_doctor("rao", "Dr Asha Rao", "Cardiology")
+    engine.add_slot("rao-09", "rao", "09:00", "10:00", 2)
+    engine.book("rao-09", "Asha", "paid")
+    engine.book("rao-09", "Ravi", "walk-in")
+    found = engine.token_by_number(" rao-002 ")
+    assert (found.id, found.patient) == ("T00002", "Ravi")
+    found.patient = "changed"
+    assert engine.token("T00002").patient == "Ravi"
+    with pytest.raises(NotFound, match="no token numbered 'RAO-003'"):
+        engine.token_by_number("RAO-003")

@@ -378,8 +378,7 @@ def _find_token(engine: Engine, ref: str) -> Token:
     try:
         return engine.token(ref)
     except NotFound:
-        wanted = ref.strip().upper()
-        for token in engine.tokens():
-            if token.number == wanted:
-                return token
-        raise NotFound(f"no token {ref!r} (neither an id nor a number)") from None
+        try:
+            return engine.token_by_number(ref)
+        except NotFound:
+            raise NotFound(f"no token {ref!r} (neither an id nor a number)") from None

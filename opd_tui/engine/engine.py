@@ -745,6 +745,16 @@ class Engine:
         with self._lock:
             return replace(self._token(token_id))
 
+    def token_by_number(self, number: str) -> Token:
+        """A copy of the token staff call out as ``number`` (``RAO-014``, any case): a scan, but
+        without copying every token on the way."""
+        wanted = number.strip().upper()
+        with self._lock:
+            for token in self._tokens.values():
+                if token.number == wanted:
+                    return replace(token)
+        raise NotFound(f"no token numbered {number!r}")
+
     def tokens(self) -> list[Token]:
         """Every token of the day, in arrival-id order."""
         with self._lock:
