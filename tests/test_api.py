@@ -476,13 +476,18 @@ def test_bookings_waiting_on_the_journal_are_committed_together(tmp_path: Path) 
             body = {"slot_id": f"iyer-{9 + i % 4:02d}", "patient": f"P{i}", "source": "walk-in"}
             answers.append(client.post("/v1/tokens", json=body).status_code)
 
-        threads = [threading.Thread(target=one, args=(i,)) for i in range(20)]
-        for thread in threads:
-            thread.start()
+        first = threading.Thread(target=one, args=(0,))
+        first.start()
         deadline = time.monotonic() + 10
-        while writer._queue.qsize() < 19 and time.monotonic() < deadline:
+        while writer.waiting != 1 and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert writer._queue.qsize() == 19  # one batch waits on the lock, the rest queue
+        assert writer.waiting == 1  # the first batch waits on the lock
+        threads = [first] + [threading.Thread(target=one, args=(i,)) for i in range(1, 20)]
+        for thread in threads[1:]:
+            thread.start()
+        while writer.waiting < 20 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert writer.waiting == 20  # the rest queue behind it
         blocker.execute("COMMIT")
         blocker.close()
         for thread in threads:

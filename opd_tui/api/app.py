@@ -14,18 +14,20 @@ from fastapi import FastAPI, Header, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.requests import Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..desk import ReadOnly
-from ..engine import Conflict, Engine, Event, Invalid, NotFound, OpdError, Preempted, Token
+from ..engine import Conflict, Engine, Invalid, NotFound, OpdError, Preempted, Token
 from ..engine.events import Placed
-from ..store import JournalDesk, StoreError, as_dict
+from ..store import JournalDesk, Outcome, StoreError, as_dict
 from ..store import Request as DeskRequest
 from ..store.codec import dumps
 from . import keys
 from .heap import keep_heap_frozen
 from .keys import RequireKey
+from .lane import BookingLane
 from .schemas import (
     ActionOut,
     BookingIn,
@@ -165,8 +167,6 @@ def create_app(
         code = _HTTP_CODES.get(error.status_code, "refused")
         return _problem(error.status_code, code, str(error.detail), headers=error.headers)
 
-    if api_key:
-        app.add_middleware(RequireKey, key=api_key)
     openapi = app.openapi
     app.openapi = lambda: keys.describe(openapi())  # type: ignore[method-assign]
 
@@ -176,102 +176,92 @@ def create_app(
 
     # ------------------------------------------------------------------ acting
 
-    async def act(
-        response: Response, key: str | None, action: str, *args: Any, **kwargs: Any
-    ) -> list[Event]:
+    async def act(key: str | None, action: str, *args: Any, **kwargs: Any) -> Outcome:
         request = DeskRequest(action, args, kwargs, key, dumps([action, args, kwargs]))
         outcome = await writer.submit(request)
         if outcome.error is not None:
             raise outcome.error
-        if outcome.replayed:
-            response.headers[REPLAYED_HEADER] = "true"
-        return outcome.events
+        return outcome
 
-    def acted(events: list[Event], token_id: str | None = None) -> ActionOut:
-        # The engine's own lock keeps one read whole; the desk's lock would wait out a commit.
+    def answer(outcome: Outcome, body: BaseModel, status: int = 200) -> Response:
+        """The answer encoded once, here: FastAPI would validate the model all over again."""
+        headers = {REPLAYED_HEADER: "true"} if outcome.replayed else None
+        return Response(body.model_dump_json(), status, headers, media_type="application/json")
+
+    def acted(outcome: Outcome, token_id: str | None = None, status: int = 200) -> Response:
         token = None if token_id is None else TokenOut.of(today().engine.token(token_id))
-        return ActionOut(events=[as_dict(event) for event in events], token=token)
+        events = [as_dict(event) for event in outcome.events]
+        return answer(outcome, ActionOut(events=events, token=token), status)
 
-    @app.post("/v1/tokens", status_code=201, tags=["tokens"])
-    async def book(body: BookingIn, response: Response, key: IdempotencyKey = None) -> BookingOut:
+    @app.post("/v1/tokens", status_code=201, tags=["tokens"], response_model=BookingOut)
+    async def book(body: BookingIn, key: IdempotencyKey = None) -> Response:
         """Book a patient into a slot: a seat, a seat taken from a weaker token, or the waitlist."""
-        events = await act(response, key, "book", body.slot_id, body.patient, body.source)
+        outcome = await act(key, "book", body.slot_id, body.patient, body.source)
+        events = outcome.events
         placed = next(e for e in reversed(events) if isinstance(e, Placed))
         token = _placed_token(placed)
-        return BookingOut(
+        booking = BookingOut(
             status=token.status,  # type: ignore[arg-type]
             token=token,
             preempted=[e.token_id for e in events if isinstance(e, Preempted)],
             events=[as_dict(event) for event in events],
         )
+        return answer(outcome, booking, 201)
 
-    @app.post("/v1/tokens/{token_id}/cancel", tags=["tokens"])
-    async def cancel(
-        token_id: TokenPath, response: Response, key: IdempotencyKey = None
-    ) -> ActionOut:
+    @app.post("/v1/tokens/{token_id}/cancel", tags=["tokens"], response_model=ActionOut)
+    async def cancel(token_id: TokenPath, key: IdempotencyKey = None) -> Response:
         """The patient cancels; the best waiting token takes a freed seat."""
-        return acted(await act(response, key, "cancel", token_id), token_id)
+        return acted(await act(key, "cancel", token_id), token_id)
 
-    @app.post("/v1/tokens/{token_id}/no-show", tags=["tokens"])
-    async def no_show(
-        token_id: TokenPath, response: Response, key: IdempotencyKey = None
-    ) -> ActionOut:
+    @app.post("/v1/tokens/{token_id}/no-show", tags=["tokens"], response_model=ActionOut)
+    async def no_show(token_id: TokenPath, key: IdempotencyKey = None) -> Response:
         """The patient did not come when called; the best waiting token takes a freed seat."""
-        return acted(await act(response, key, "no_show", token_id), token_id)
+        return acted(await act(key, "no_show", token_id), token_id)
 
-    @app.post("/v1/tokens/{token_id}/serve", tags=["tokens"])
-    async def serve(
-        token_id: TokenPath, response: Response, key: IdempotencyKey = None
-    ) -> ActionOut:
+    @app.post("/v1/tokens/{token_id}/serve", tags=["tokens"], response_model=ActionOut)
+    async def serve(token_id: TokenPath, key: IdempotencyKey = None) -> Response:
         """The doctor saw the patient; the seat stays used."""
-        return acted(await act(response, key, "serve", token_id), token_id)
+        return acted(await act(key, "serve", token_id), token_id)
 
-    @app.post("/v1/tokens/{token_id}/bump", tags=["tokens"])
-    async def bump(
-        token_id: TokenPath, body: BumpIn, response: Response, key: IdempotencyKey = None
-    ) -> ActionOut:
+    @app.post("/v1/tokens/{token_id}/bump", tags=["tokens"], response_model=ActionOut)
+    async def bump(token_id: TokenPath, body: BumpIn, key: IdempotencyKey = None) -> Response:
         """Raise or lower a live token's priority (one class, or to a source's priority)."""
         if body.direction is not None and body.to is not None:
             raise Invalid("give direction or to, not both")
         if body.to is not None:
-            events = await act(response, key, "bump", token_id, to=body.to)
+            outcome = await act(key, "bump", token_id, to=body.to)
         else:
-            events = await act(response, key, "bump", token_id, up=body.direction != "down")
-        return acted(events, token_id)
+            outcome = await act(key, "bump", token_id, up=body.direction != "down")
+        return acted(outcome, token_id)
 
-    @app.post("/v1/tokens/{token_id}/move", tags=["tokens"])
-    async def move(
-        token_id: TokenPath, body: MoveIn, response: Response, key: IdempotencyKey = None
-    ) -> ActionOut:
+    @app.post("/v1/tokens/{token_id}/move", tags=["tokens"], response_model=ActionOut)
+    async def move(token_id: TokenPath, body: MoveIn, key: IdempotencyKey = None) -> Response:
         """Move a live token to another slot, where it joins as a new arrival."""
-        return acted(await act(response, key, "move", token_id, body.slot_id), token_id)
+        return acted(await act(key, "move", token_id, body.slot_id), token_id)
 
-    @app.post("/v1/slots/{slot_id}/capacity", tags=["slots"])
+    @app.post("/v1/slots/{slot_id}/capacity", tags=["slots"], response_model=ActionOut)
     async def set_capacity(
-        slot_id: Identifier, body: CapacityIn, response: Response, key: IdempotencyKey = None
-    ) -> ActionOut:
+        slot_id: Identifier, body: CapacityIn, key: IdempotencyKey = None
+    ) -> Response:
         """Change a slot's seats: a cut preempts the weakest, a rise promotes the best waiting."""
-        return acted(await act(response, key, "set_capacity", slot_id, body.capacity))
+        return acted(await act(key, "set_capacity", slot_id, body.capacity))
 
-    @app.post("/v1/doctors/{doctor_id}/delay", tags=["doctors"])
-    async def delay(
-        doctor_id: Identifier, body: DelayIn, response: Response, key: IdempotencyKey = None
-    ) -> ActionOut:
+    @app.post("/v1/doctors/{doctor_id}/delay", tags=["doctors"], response_model=ActionOut)
+    async def delay(doctor_id: Identifier, body: DelayIn, key: IdempotencyKey = None) -> Response:
         """The doctor runs late (or early) for every slot not yet over."""
-        return acted(await act(response, key, "delay", doctor_id, body.minutes))
+        return acted(await act(key, "delay", doctor_id, body.minutes))
 
-    @app.post("/v1/doctors", status_code=201, tags=["doctors"])
-    async def add_doctor(
-        body: DoctorIn, response: Response, key: IdempotencyKey = None
-    ) -> ActionOut:
+    @app.post("/v1/doctors", status_code=201, tags=["doctors"], response_model=ActionOut)
+    async def add_doctor(body: DoctorIn, key: IdempotencyKey = None) -> Response:
         """Add a doctor to the day."""
-        return acted(await act(response, key, "add_doctor", body.id, body.name, body.specialty))
+        outcome = await act(key, "add_doctor", body.id, body.name, body.specialty)
+        return acted(outcome, status=201)
 
-    @app.post("/v1/slots", status_code=201, tags=["slots"])
-    async def add_slot(body: SlotIn, response: Response, key: IdempotencyKey = None) -> ActionOut:
+    @app.post("/v1/slots", status_code=201, tags=["slots"], response_model=ActionOut)
+    async def add_slot(body: SlotIn, key: IdempotencyKey = None) -> Response:
         """Add a slot to a doctor's day."""
         args = (body.id, body.doctor_id, body.start, body.end, body.capacity)
-        return acted(await act(response, key, "add_slot", *args))
+        return acted(await act(key, "add_slot", *args), status=201)
 
     # ------------------------------------------------------------------ reading
 
@@ -284,7 +274,7 @@ def create_app(
         return SlotOut.of(engine.slot(slot_id), engine.slot_stats(slot_id))
 
     @app.get("/v1/day", tags=["day"])
-    def day() -> DayOut:
+    async def day() -> DayOut:
         """The clinic, the day, its totals, and the latest event's sequence number."""
         desk = today()
         with desk.reading() as engine:
@@ -296,7 +286,7 @@ def create_app(
             )
 
     @app.get("/v1/doctors", tags=["doctors"])
-    def doctors() -> list[DoctorOut]:
+    async def doctors() -> list[DoctorOut]:
         """Every doctor with their load and their slots' occupancy."""
         with reading() as engine:
             return [doctor_out(engine, doctor.id) for doctor in engine.doctors()]
@@ -306,18 +296,18 @@ def create_app(
         return DoctorOut.of(engine.doctor(doctor_id), engine.doctor_stats(doctor_id), slots)
 
     @app.get("/v1/doctors/{doctor_id}", tags=["doctors"])
-    def doctor(doctor_id: Identifier) -> DoctorOut:
+    async def doctor(doctor_id: Identifier) -> DoctorOut:
         with reading() as engine:
             return doctor_out(engine, doctor_id)
 
     @app.get("/v1/slots", tags=["slots"])
-    def slots(doctor_id: Annotated[str | None, Query(max_length=64)] = None) -> list[SlotOut]:
+    async def slots(doctor_id: Annotated[str | None, Query(max_length=64)] = None) -> list[SlotOut]:
         """Every slot (or one doctor's) with its occupancy."""
         with reading() as engine:
             return [slot_out(engine, slot.id) for slot in engine.slots(doctor_id)]
 
     @app.get("/v1/slots/{slot_id}", tags=["slots"])
-    def slot(slot_id: Identifier) -> SlotDetail:
+    async def slot(slot_id: Identifier) -> SlotDetail:
         """A slot's booked list with estimated times, and its waitlist, both in rank order."""
         with reading() as engine:
             view = engine.slot_view(slot_id)
@@ -328,13 +318,13 @@ def create_app(
             )
 
     @app.get("/v1/tokens/{ref}", tags=["tokens"])
-    def token(ref: TokenPath) -> TokenOut:
+    async def token(ref: TokenPath) -> TokenOut:
         """A token by its id (``T00042``) or by the number staff call out (``RAO-014``)."""
         with reading() as engine:
             return TokenOut.of(_find_token(engine, ref))
 
     @app.get("/v1/events", tags=["day"])
-    def events(
+    async def events(
         after: Annotated[
             int, Query(ge=0, le=2**63 - 1, description="a sequence number; 0 for all")
         ] = 0,
@@ -354,6 +344,9 @@ def create_app(
             more=more,
         )
 
+    app.add_middleware(BookingLane, book=book, refusal=_refusal)
+    if api_key:  # the outermost layer: nothing is read before the key is checked
+        app.add_middleware(RequireKey, key=api_key)
     return app
 
 

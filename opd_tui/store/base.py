@@ -18,6 +18,10 @@ class StoreError(OpdError):
     """The journal cannot be opened, read or written; the message is one line for the user."""
 
 
+class JournalBusy(StoreError):
+    """Another desk holds the journal's write lock; nothing was done, so trying again is safe."""
+
+
 @dataclass(frozen=True, slots=True)
 class DayInfo:
     """A clinic day the journal knows: its clinic's name and the priorities its engine decides with."""
@@ -126,13 +130,21 @@ class Store(Protocol):
     def actions(self, day: date) -> list[Action]: ...
 
     def record(
-        self, day: date, after: int, desk: str, decide: Callable[[list[Recorded]], list[Decision]]
+        self,
+        day: date,
+        after: int,
+        desk: str,
+        decide: Callable[[list[Recorded]], list[Decision]],
+        *,
+        wait: bool = True,
     ) -> list[Receipt]:
         """Decide and record actions in one transaction, with nobody else writing in between.
 
         ``decide`` first gets the events recorded after ``after`` (so the decisions are made on
         the latest view), then returns the decisions; if it raises, nothing is recorded. Many
         actions in one call share one durable commit: that is how a busy service keeps up.
+        Without ``wait``, another desk's write lock raises ``JournalBusy`` at once instead of
+        being waited out, for a caller that would rather wait without blocking.
         """
         ...
 

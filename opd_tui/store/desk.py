@@ -97,13 +97,14 @@ class JournalDesk:
             raise outcome.error
         return outcome.events
 
-    def act_batch(self, requests: Sequence[Request]) -> list[Outcome]:
+    def act_batch(self, requests: Sequence[Request], *, wait: bool = True) -> list[Outcome]:
         """Decide many actions on the latest view, in order, and record them in one transaction:
         one durable commit for all, which is how a busy service keeps up.
 
         Each request gets its own outcome. A refused action changes nothing and records nothing;
         a request whose idempotency key was recorded before gets that action's events again.
-        If the journal cannot be written, nothing is recorded and the ``StoreError`` is raised.
+        If the journal cannot be written, nothing is recorded and the ``StoreError`` is raised;
+        without ``wait``, that includes ``JournalBusy`` when another desk is writing.
         """
         outcomes: list[Outcome | None] = [self._refusal(request) for request in requests]
         if all(outcome is not None for outcome in outcomes):
@@ -156,7 +157,9 @@ class JournalDesk:
                 return decisions
 
             try:
-                receipts = self.store.record(self.day, self._last_seq, self.desk_id, decide)
+                receipts = self.store.record(
+                    self.day, self._last_seq, self.desk_id, decide, wait=wait
+                )
             except OpdError as error:
                 if touched and isinstance(error, StoreError):
                     self._reload()

@@ -21,6 +21,7 @@ from .base import (
     Action,
     DayInfo,
     Decision,
+    JournalBusy,
     Keyed,
     NewDay,
     Previous,
@@ -222,12 +223,22 @@ class SqliteStore:
             )
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken before reading so no other desk writes in between."""
+    def _write(self, wait: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken before reading so no other desk writes in between.
+        Without ``wait``, a write lock held elsewhere raises ``JournalBusy`` at once."""
         con = self._con
         try:
-            con.execute("BEGIN IMMEDIATE")
+            if wait:
+                con.execute("BEGIN IMMEDIATE")
+            else:
+                con.execute("PRAGMA busy_timeout = 0")
+                try:
+                    con.execute("BEGIN IMMEDIATE")
+                finally:
+                    con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
         except sqlite3.OperationalError as error:
+            if not wait and error.sqlite_errorcode == sqlite3.SQLITE_BUSY:
+                raise JournalBusy("another desk is writing to the journal; try again") from None
             raise StoreError(f"the journal is busy or unwritable ({error}); try again") from None
         try:
             yield con
@@ -337,9 +348,15 @@ class SqliteStore:
         )
 
     def record(
-        self, day: date, after: int, desk: str, decide: Callable[[list[Recorded]], list[Decision]]
+        self,
+        day: date,
+        after: int,
+        desk: str,
+        decide: Callable[[list[Recorded]], list[Decision]],
+        *,
+        wait: bool = True,
     ) -> list[Receipt]:
-        with self._write() as con:
+        with self._write(wait) as con:
             rows = con.execute(
                 "SELECT kind, at, data, seq, action_id FROM events WHERE day = ? AND seq > ? "
                 "ORDER BY seq",
