@@ -9,8 +9,9 @@ import pytest
 from store_helpers import DAY, SetClock, open_journal, snapshot
 
 from opd_tui.engine import Booked, Conflict, Invalid, NotFound, Preempted
-from opd_tui.store import JournalDesk, Outcome, Request, SqliteStore, StoreError
+from opd_tui.store import JournalBusy, JournalDesk, Outcome, Request, SqliteStore, StoreError
 from opd_tui.store.desk import ReadOnly
+from opd_tui.store.sqlite import BUSY_TIMEOUT_MS
 
 
 def _book(patient: str, source: str = "walk-in", key: str | None = None) -> Request:
@@ -134,6 +135,22 @@ def test_a_failed_commit_records_nothing_and_the_desk_reloads(tmp_path: Path) ->
         desk.act_batch([_book("Ravi"), _book("Meena")])
     assert snapshot(desk.engine) == before
     assert _actions(tmp_path / "j.db") == ["open-day", "book"]
+
+
+def test_without_waiting_another_desks_write_lock_is_journal_busy(tmp_path: Path) -> None:
+    desk = open_journal(tmp_path / "j.db")
+    other = sqlite3.connect(tmp_path / "j.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another desk is writing
+    with pytest.raises(JournalBusy, match=r"^another desk is writing to the journal; try again$"):
+        desk.act_batch([_book("Asha")], wait=False)
+    assert desk.engine.tokens() == []
+    other.execute("COMMIT")
+    other.close()
+    (outcome,) = desk.act_batch([_book("Asha")], wait=False)
+    assert outcome.error is None
+    assert _actions(tmp_path / "j.db") == ["open-day", "book"]
+    con: sqlite3.Connection = desk.store._con  # type: ignore[attr-defined]
+    assert con.execute("PRAGMA busy_timeout").fetchone() == (BUSY_TIMEOUT_MS,)  # waits again
 
 
 def test_a_schema_1_journal_gains_idempotency_keys_when_opened(tmp_path: Path) -> None:
