@@ -1,8 +1,10 @@
 """The HTTP service: JSON requests turned into engine calls on the journal's current day.
 
 Writes go through the group-commit writer and are answered once durable; reads take the desk as
-it stands after catching up with other desks (dashboards on the same journal). The service decides
-nothing itself: every refusal is the engine's (or the journal's), mapped to a status code here.
+it stands after catching up with other desks (dashboards on the same journal). Both run on the
+event loop's thread, so nothing else touches the desk meanwhile. Well-formed bookings reach
+``book`` through the booking lane (``lane.py``), everything else through FastAPI. The service
+decides nothing itself: every refusal is the engine's (or the journal's), mapped to a status code.
 """
 
 import asyncio

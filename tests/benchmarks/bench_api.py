@@ -4,7 +4,7 @@ stays live (it shows each booking within about a second).
 
 Run from the repository root:
 
-    .venv/bin/python tests/benchmarks/bench_api.py            # the full figures (~8 minutes)
+    .venv/bin/python tests/benchmarks/bench_api.py            # the full figures (~6 minutes)
     .venv/bin/python tests/benchmarks/bench_api.py --quick    # a fast smoke run (~1 minute)
 
 Options: ``--repeats N`` runs at the target rate each way, ``--seconds S`` their length,
