@@ -377,6 +377,26 @@ def test_a_body_that_is_not_json_is_422(client: TestClient) -> None:
     assert answer.json()["message"].startswith("body.1: JSON decode error")
 
 
+def test_a_body_over_64_kib_is_413_and_records_nothing(tmp_path: Path) -> None:
+    huge = json.dumps({"slot_id": "rao-10", "patient": "x" * 65_536, "source": "paid"}).encode()
+    small = b'{"slot_id": "rao-10", "patient": "Asha", "source": "paid"}'
+    json_type = {"Content-Type": "application/json"}
+    with service(tmp_path / "j.db") as client:
+        declared = client.post("/v1/tokens", content=huge, headers=json_type)
+        streamed = client.post("/v1/tokens", content=iter([huge[:40_000], huge[40_000:]]), headers=json_type)  # fmt: skip
+        for answer in (declared, streamed):
+            assert answer.status_code == 413
+            assert answer.json() == {
+                "error": "too-large",
+                "message": "the request body is larger than 64 KiB",
+                "problems": [],
+            }
+        assert "content-length" not in streamed.request.headers
+        within = client.post("/v1/tokens", content=iter([small]), headers=json_type)
+        assert within.status_code == 201  # a length not declared, but within the bound
+    assert recorded_actions(tmp_path / "j.db") == ["open-day", "book"]
+
+
 def test_a_journal_that_cannot_be_written_is_503_and_records_nothing(tmp_path: Path) -> None:
     path = tmp_path / "j.db"
     with service(path) as client:

@@ -30,6 +30,7 @@ from . import keys
 from .heap import keep_heap_frozen
 from .keys import RequireKey
 from .lane import BookingLane
+from .limit import TOO_LARGE, LimitBody
 from .schemas import (
     ActionOut,
     BookingIn,
@@ -64,7 +65,7 @@ _STATUS: list[tuple[type[OpdError], int, str]] = [
     (StoreError, 503, "unavailable"),
     (OpdError, 400, "refused"),
 ]
-_HTTP_CODES = {404: "not-found", 405: "refused", 422: "invalid"}
+_HTTP_CODES = {404: "not-found", 405: "refused", 413: "too-large", 422: "invalid"}
 
 
 def _problem(
@@ -102,6 +103,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         (401, "the API key is missing or wrong"),
         (404, "no such doctor, slot or token"),
         (409, "the action conflicts with the clinic as it stands (e.g. the token is closed)"),
+        (413, TOO_LARGE),
         (422, "the request is malformed or a value is out of range"),
         (503, "the journal is busy or cannot be written; nothing was recorded"),
     )
@@ -347,6 +349,7 @@ def create_app(
         )
 
     app.add_middleware(BookingLane, book=book, refusal=_refusal)
+    app.add_middleware(LimitBody)
     if api_key:  # the outermost layer: nothing is read before the key is checked
         app.add_middleware(RequireKey, key=api_key)
     return app

@@ -2,8 +2,9 @@
 
 Bookings are the one request a service gets in volume (a web portal's), and at thousands a
 second FastAPI's middleware, routing and dependency solving cost more than deciding and
-recording the booking itself. This ASGI wrapper takes ``POST /v1/tokens`` with a JSON body that
-validates and calls the very handler FastAPI would call, with the same refusals. Anything else,
+recording the booking itself. This ASGI wrapper takes ``POST /v1/tokens`` with a JSON body of
+declared length that validates, and calls the very handler FastAPI would call, with the same
+refusals. Anything else,
 a malformed booking included, goes on to FastAPI untouched, so every error stays FastAPI's.
 """
 
@@ -37,13 +38,19 @@ class BookingLane:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != PATH:
             return await self.app(scope, receive, send)
-        content_type = key = None
+        content_type = length = key = None
         for name, value in scope["headers"]:
             if name == b"content-type" and content_type is None:
                 content_type = value
+            elif name == b"content-length" and length is None:
+                length = value
             elif name == KEY_HEADER and key is None:
                 key = value
-        if content_type != b"application/json" or not (key is None or 0 < len(key) <= LONGEST_KEY):
+        if (
+            content_type != b"application/json"
+            or length is None  # a body of undeclared length is bounded inside FastAPI
+            or not (key is None or 0 < len(key) <= LONGEST_KEY)
+        ):
             return await self.app(scope, receive, send)
         body = await _body(receive)
         if body is None:  # the client went away

@@ -76,7 +76,9 @@ class SlotIn(Body):
 class Problem(BaseModel):
     """Every refusal: a short code, one line for a person, and for a malformed body each problem."""
 
-    error: Literal["invalid", "not-found", "conflict", "unauthorized", "unavailable", "refused"]
+    error: Literal[
+        "invalid", "not-found", "conflict", "too-large", "unauthorized", "unavailable", "refused"
+    ]
     message: str
     problems: list[str] = Field(default_factory=list)
 
