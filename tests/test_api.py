@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 import threading
@@ -16,7 +17,8 @@ from store_helpers import CLINIC, DAY, MORNING, SetClock, clinic_set_up
 
 from opd_tui.api import Today, create_app
 from opd_tui.api.openapi import as_text
-from opd_tui.store import SqliteStore
+from opd_tui.store import Request as DeskRequest
+from opd_tui.store import SqliteStore, as_dict
 
 AT = MORNING.isoformat()
 
@@ -207,6 +209,26 @@ def test_events_since_a_sequence_number_in_pages(client: TestClient) -> None:
     assert client.get("/v1/events", params={"after": 21}).json() == {
         "events": [],
         "last_seq": 21,
+        "more": False,
+    }
+
+
+def test_a_long_page_of_events_is_the_journal_as_recorded(tmp_path: Path) -> None:
+    today = Today(SqliteStore(tmp_path / "j.db"), clock=SetClock(), setup=clinic_set_up)
+    requests = [
+        DeskRequest("book", (f"{d}-{h:02d}", f"P{i}", source), fingerprint=str(i))
+        for i, (d, h, source) in enumerate(
+            itertools.product(("rao", "iyer"), (9, 10, 11), ("walk-in", "paid", "emergency"))
+        )
+    ] * 70  # 1,260 bookings: seats, waitlists and preemptions
+    today().act_batch(requests)
+    with TestClient(create_app(today)) as client:
+        page = client.get("/v1/events", params={"after": 20, "limit": 2500}).json()
+    recorded = today().store.events(DAY, 20)
+    assert len(recorded) > 1000  # answered in more than one part
+    assert page == {
+        "events": [{"seq": r.seq, "action_id": r.action_id, **as_dict(r.event)} for r in recorded],
+        "last_seq": recorded[-1].seq,
         "more": False,
     }
 

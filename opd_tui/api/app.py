@@ -8,6 +8,7 @@ decides nothing itself: every refusal is the engine's (or the journal's), mapped
 """
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from typing import Annotated, Any
@@ -21,9 +22,9 @@ from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..desk import ReadOnly
-from ..engine import Conflict, Engine, Invalid, NotFound, OpdError, Preempted, Token
+from ..engine import Conflict, Engine, Invalid, NotFound, OpdError, Preempted, Slot, Token
 from ..engine.events import Placed
-from ..store import JournalDesk, Outcome, StoreError, as_dict
+from ..store import JournalDesk, Outcome, RecordedText, StoreError, as_dict
 from ..store import Request as DeskRequest
 from ..store.codec import dumps
 from . import keys
@@ -45,7 +46,6 @@ from .schemas import (
     Identifier,
     MoveIn,
     Problem,
-    RecordedEventOut,
     SeatOut,
     SlotDetail,
     SlotIn,
@@ -56,6 +56,8 @@ from .schemas import (
 from .writer import BatchWriter
 
 REPLAYED_HEADER = "Idempotent-Replayed"
+EVENTS_AT_ONCE = 1000
+"""Events encoded between two turns of the event loop: about 5 ms of work."""
 
 _STATUS: list[tuple[type[OpdError], int, str]] = [
     (NotFound, 404, "not-found"),
@@ -274,8 +276,8 @@ def create_app(
         with today().reading() as engine:
             yield engine
 
-    def slot_out(engine: Engine, slot_id: str) -> SlotOut:
-        return SlotOut.of(engine.slot(slot_id), engine.slot_stats(slot_id))
+    def slot_out(engine: Engine, slot: Slot) -> SlotOut:
+        return SlotOut.of(slot, engine.slot_stats(slot.id))
 
     @app.get("/v1/day", tags=["day"])
     async def day() -> DayOut:
@@ -296,7 +298,7 @@ def create_app(
             return [doctor_out(engine, doctor.id) for doctor in engine.doctors()]
 
     def doctor_out(engine: Engine, doctor_id: str) -> DoctorOut:
-        slots = [slot_out(engine, slot.id) for slot in engine.slots(doctor_id)]
+        slots = [slot_out(engine, slot) for slot in engine.slots(doctor_id)]
         return DoctorOut.of(engine.doctor(doctor_id), engine.doctor_stats(doctor_id), slots)
 
     @app.get("/v1/doctors/{doctor_id}", tags=["doctors"])
@@ -308,7 +310,7 @@ def create_app(
     async def slots(doctor_id: Annotated[str | None, Query(max_length=64)] = None) -> list[SlotOut]:
         """Every slot (or one doctor's) with its occupancy."""
         with reading() as engine:
-            return [slot_out(engine, slot.id) for slot in engine.slots(doctor_id)]
+            return [slot_out(engine, slot) for slot in engine.slots(doctor_id)]
 
     @app.get("/v1/slots/{slot_id}", tags=["slots"])
     async def slot(slot_id: Identifier) -> SlotDetail:
@@ -316,7 +318,7 @@ def create_app(
         with reading() as engine:
             view = engine.slot_view(slot_id)
             return SlotDetail(
-                **slot_out(engine, slot_id).model_dump(),
+                **slot_out(engine, view.slot).model_dump(),
                 booked=[SeatOut.of(seat) for seat in view.booked],
                 waiting=[TokenOut.of(token) for token in view.waiting],
             )
@@ -327,32 +329,43 @@ def create_app(
         with reading() as engine:
             return TokenOut.of(_find_token(engine, ref))
 
-    @app.get("/v1/events", tags=["day"])
+    @app.get("/v1/events", tags=["day"], response_model=EventsOut)
     async def events(
         after: Annotated[
             int, Query(ge=0, le=2**63 - 1, description="a sequence number; 0 for all")
         ] = 0,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-    ) -> EventsOut:
+    ) -> Response:
         """The day's events after a sequence number, oldest first: follow along by asking again
         with ``after`` set to the ``last_seq`` of the answer."""
         recorded = today().recorded(after, limit + 1)
         more = len(recorded) > limit
         recorded = recorded[:limit]
-        return EventsOut(
-            events=[
-                RecordedEventOut(seq=r.seq, action_id=r.action_id, **as_dict(r.event))
-                for r in recorded
-            ],
-            last_seq=recorded[-1].seq if recorded else after,
-            more=more,
-        )
+        items = []
+        for start in range(0, len(recorded), EVENTS_AT_ONCE):
+            items.append(_events_json(recorded[start : start + EVENTS_AT_ONCE]))
+            await asyncio.sleep(0)  # a long page lets bookings through between its parts
+        last_seq = recorded[-1].seq if recorded else after
+        body = f'{{"events":[{",".join(items)}],"last_seq":{last_seq},"more":{dumps(more)}}}'
+        return Response(body, media_type="application/json")
 
     app.add_middleware(BookingLane, book=book, refusal=_refusal)
     app.add_middleware(LimitBody)
     if api_key:  # the outermost layer: nothing is read before the key is checked
         app.add_middleware(RequireKey, key=api_key)
     return app
+
+
+def _events_json(recorded: list[RecordedText]) -> str:
+    """Recorded events as the items of a JSON array, straight from the journal's own JSON (each
+    event's fields were stored by the engine's codec; decoding them only to encode them again
+    cost four times as much)."""
+    fields = json.loads("[" + ",".join([r.data for r in recorded]) + "]")
+    events = [
+        {"seq": r.seq, "action_id": r.action_id, "kind": r.kind, "at": r.at, **data}
+        for r, data in zip(recorded, fields, strict=True)
+    ]
+    return dumps(events)[1:-1]
 
 
 def _placed_token(placed: Placed) -> TokenOut:

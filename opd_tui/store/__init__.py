@@ -9,6 +9,7 @@ from .base import (
     Previous,
     Receipt,
     Recorded,
+    RecordedText,
     Store,
     StoreError,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "Previous",
     "Receipt",
     "Recorded",
+    "RecordedText",
     "Request",
     "SqliteStore",
     "Store",

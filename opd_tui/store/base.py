@@ -41,6 +41,18 @@ class Recorded:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordedText:
+    """An event as the journal stores it, not decoded: ``data`` is its other fields as a JSON
+    object. For passing events on as JSON without turning them into objects and back."""
+
+    seq: int
+    action_id: int
+    kind: str
+    at: str
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
 class Action:
     """One action a desk took, as asked: the engine operation, its arguments, and when."""
 
@@ -120,6 +132,10 @@ class Store(Protocol):
     def events(self, day: date, after: int = 0, limit: int | None = None) -> list[Recorded]:
         """The day's events with a sequence number above ``after``, in order (the first
         ``limit`` of them, if given)."""
+        ...
+
+    def event_texts(self, day: date, after: int, limit: int) -> list[RecordedText]:
+        """``events`` as stored, not decoded: the first ``limit`` after ``after``, in order."""
         ...
 
     def history(self, day: date) -> tuple[list[Event], int]:

@@ -33,7 +33,7 @@ from ..engine import (
     OpdError,
     SlotAdded,
 )
-from .base import Decision, Keyed, NewDay, Previous, Recorded, Store, StoreError
+from .base import Decision, Keyed, NewDay, Previous, Recorded, RecordedText, Store, StoreError
 from .codec import dumps
 from .sqlite import SqliteStore
 
@@ -203,10 +203,11 @@ class JournalDesk:
             self.poll()
             yield self.engine
 
-    def recorded(self, after: int, limit: int) -> list[Recorded]:
-        """Up to ``limit`` of the day's recorded events after sequence number ``after``."""
+    def recorded(self, after: int, limit: int) -> list[RecordedText]:
+        """Up to ``limit`` of the day's recorded events after sequence number ``after``, as
+        stored: for passing on, not for deciding."""
         with self._lock:
-            return self.store.events(self.day, after, limit)
+            return self.store.event_texts(self.day, after, limit)
 
     # ------------------------------------------------------------- internals
 

@@ -27,6 +27,7 @@ from .base import (
     Previous,
     Receipt,
     Recorded,
+    RecordedText,
     StoreError,
 )
 from .codec import decode, decode_many, dumps, encode
@@ -271,6 +272,14 @@ class SqliteStore:
             (day.isoformat(), after, -1 if limit is None else limit),
         ).fetchall()
         return _recorded(rows)
+
+    def event_texts(self, day: date, after: int, limit: int) -> list[RecordedText]:
+        rows = self._read(
+            "SELECT seq, action_id, kind, at, data FROM events WHERE day = ? AND seq > ? "
+            "ORDER BY seq LIMIT ?",
+            (day.isoformat(), after, limit),
+        ).fetchall()
+        return [RecordedText(*row) for row in rows]
 
     def history(self, day: date) -> tuple[list[Event], int]:
         rows = self._read(
