@@ -17,6 +17,8 @@ from store_helpers import CLINIC, DAY, MORNING, SetClock, clinic_set_up
 
 from opd_tui.api import Today, create_app
 from opd_tui.api.openapi import as_text
+from opd_tui.api.schemas import DoctorOut, SlotOut
+from opd_tui.engine import Engine, Event
 from opd_tui.store import Request as DeskRequest
 from opd_tui.store import SqliteStore, as_dict
 
@@ -231,6 +233,36 @@ def test_a_long_page_of_events_is_the_journal_as_recorded(tmp_path: Path) -> Non
         "last_seq": recorded[-1].seq,
         "more": False,
     }
+
+
+def test_long_lists_answered_in_parts_are_whole(tmp_path: Path) -> None:
+    def hospital(engine: Engine) -> list[Event]:  # 130 doctors and 520 slots: several parts
+        events: list[Event] = []
+        for d in range(130):
+            events += engine.add_doctor(f"d{d:03d}", f"Dr {d}", "Medicine")
+            for hour in (9, 10, 11, 12):
+                events += engine.add_slot(f"d{d:03d}-{hour}", f"d{d:03d}", f"{hour:02d}:00", f"{hour + 1:02d}:00", 2)  # fmt: skip
+        return events
+
+    today = Today(SqliteStore(tmp_path / "j.db"), clock=SetClock(), setup=hospital)
+    today().act_batch(
+        [DeskRequest("book", (f"d{i % 130:03d}-9", f"P{i}", "paid")) for i in range(300)]
+    )
+    engine = today().engine
+    slots = [SlotOut.of(slot, engine.slot_stats(slot.id)) for slot in engine.slots()]
+    doctors = [
+        DoctorOut.of(
+            doctor,
+            engine.doctor_stats(doctor.id),
+            [SlotOut.of(slot, engine.slot_stats(slot.id)) for slot in engine.slots(doctor.id)],
+        )
+        for doctor in engine.doctors()
+    ]
+    with TestClient(create_app(today)) as client:
+        assert client.get("/v1/slots").json() == [slot.model_dump() for slot in slots]
+        assert client.get("/v1/doctors").json() == [doctor.model_dump() for doctor in doctors]
+    assert (len(slots), len(doctors)) == (520, 130)
+    assert [s.stats.booked for s in slots[:8]] == [2, 0, 0, 0, 2, 0, 0, 0]
 
 
 # ---------------------------------------------------------------------- acting

@@ -9,9 +9,9 @@ decides nothing itself: every refusal is the engine's (or the journal's), mapped
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import FastAPI, Header, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
@@ -22,7 +22,18 @@ from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..desk import ReadOnly
-from ..engine import Conflict, Engine, Invalid, NotFound, OpdError, Preempted, Slot, Token
+from ..engine import (
+    Conflict,
+    Doctor,
+    Engine,
+    Invalid,
+    NotFound,
+    OpdError,
+    Preempted,
+    Slot,
+    Stats,
+    Token,
+)
 from ..engine.events import Placed
 from ..store import JournalDesk, Outcome, RecordedText, StoreError, as_dict
 from ..store import Request as DeskRequest
@@ -56,8 +67,9 @@ from .schemas import (
 from .writer import BatchWriter
 
 REPLAYED_HEADER = "Idempotent-Replayed"
-EVENTS_AT_ONCE = 1000
-"""Events encoded between two turns of the event loop: about 5 ms of work."""
+T = TypeVar("T")
+PART = {"events": 1000, "slots": 500, "doctors": 60}
+"""How many of each a long answer encodes between two turns of the event loop: about 5 ms."""
 
 _STATUS: list[tuple[type[OpdError], int, str]] = [
     (NotFound, 404, "not-found"),
@@ -276,9 +288,6 @@ def create_app(
         with today().reading() as engine:
             yield engine
 
-    def slot_out(engine: Engine, slot: Slot) -> SlotOut:
-        return SlotOut.of(slot, engine.slot_stats(slot.id))
-
     @app.get("/v1/day", tags=["day"])
     async def day() -> DayOut:
         """The clinic, the day, its totals, and the latest event's sequence number."""
@@ -291,26 +300,24 @@ def create_app(
                 last_seq=desk.last_seq,
             )
 
-    @app.get("/v1/doctors", tags=["doctors"])
-    async def doctors() -> list[DoctorOut]:
+    @app.get("/v1/doctors", tags=["doctors"], response_model=list[DoctorOut])
+    async def doctors() -> Response:
         """Every doctor with their load and their slots' occupancy."""
         with reading() as engine:
-            return [doctor_out(engine, doctor.id) for doctor in engine.doctors()]
-
-    def doctor_out(engine: Engine, doctor_id: str) -> DoctorOut:
-        slots = [slot_out(engine, slot) for slot in engine.slots(doctor_id)]
-        return DoctorOut.of(engine.doctor(doctor_id), engine.doctor_stats(doctor_id), slots)
+            facts = [_doctor_facts(engine, doctor) for doctor in engine.doctors()]
+        return _json(await _in_parts(facts, PART["doctors"], _doctors_json))
 
     @app.get("/v1/doctors/{doctor_id}", tags=["doctors"])
     async def doctor(doctor_id: Identifier) -> DoctorOut:
         with reading() as engine:
-            return doctor_out(engine, doctor_id)
+            return _doctor_out(_doctor_facts(engine, engine.doctor(doctor_id)))
 
-    @app.get("/v1/slots", tags=["slots"])
-    async def slots(doctor_id: Annotated[str | None, Query(max_length=64)] = None) -> list[SlotOut]:
+    @app.get("/v1/slots", tags=["slots"], response_model=list[SlotOut])
+    async def slots(doctor_id: Annotated[str | None, Query(max_length=64)] = None) -> Response:
         """Every slot (or one doctor's) with its occupancy."""
         with reading() as engine:
-            return [slot_out(engine, slot) for slot in engine.slots(doctor_id)]
+            facts = _slot_facts(engine, doctor_id)
+        return _json(await _in_parts(facts, PART["slots"], _slots_json))
 
     @app.get("/v1/slots/{slot_id}", tags=["slots"])
     async def slot(slot_id: Identifier) -> SlotDetail:
@@ -318,7 +325,7 @@ def create_app(
         with reading() as engine:
             view = engine.slot_view(slot_id)
             return SlotDetail(
-                **slot_out(engine, view.slot).model_dump(),
+                **SlotOut.of(view.slot, engine.slot_stats(slot_id)).model_dump(),
                 booked=[SeatOut.of(seat) for seat in view.booked],
                 waiting=[TokenOut.of(token) for token in view.waiting],
             )
@@ -341,13 +348,9 @@ def create_app(
         recorded = today().recorded(after, limit + 1)
         more = len(recorded) > limit
         recorded = recorded[:limit]
-        items = []
-        for start in range(0, len(recorded), EVENTS_AT_ONCE):
-            items.append(_events_json(recorded[start : start + EVENTS_AT_ONCE]))
-            await asyncio.sleep(0)  # a long page lets bookings through between its parts
+        events = await _in_parts(recorded, PART["events"], _events_json)
         last_seq = recorded[-1].seq if recorded else after
-        body = f'{{"events":[{",".join(items)}],"last_seq":{last_seq},"more":{dumps(more)}}}'
-        return Response(body, media_type="application/json")
+        return _json(f'{{"events":{events},"last_seq":{last_seq},"more":{dumps(more)}}}')
 
     app.add_middleware(BookingLane, book=book, refusal=_refusal)
     app.add_middleware(LimitBody)
@@ -356,7 +359,47 @@ def create_app(
     return app
 
 
-def _events_json(recorded: list[RecordedText]) -> str:
+SlotFacts = tuple[Slot, Stats]
+DoctorFacts = tuple[Doctor, Stats, list[SlotFacts]]
+
+
+def _slot_facts(engine: Engine, doctor_id: str | None = None) -> list[SlotFacts]:
+    """Every slot (or one doctor's) with its counts, copied out of the engine at one moment."""
+    return [(slot, engine.slot_stats(slot.id)) for slot in engine.slots(doctor_id)]
+
+
+def _doctor_facts(engine: Engine, doctor: Doctor) -> DoctorFacts:
+    return doctor, engine.doctor_stats(doctor.id), _slot_facts(engine, doctor.id)
+
+
+def _doctor_out(facts: DoctorFacts) -> DoctorOut:
+    doctor, stats, slots = facts
+    return DoctorOut.of(doctor, stats, [SlotOut.of(slot, counts) for slot, counts in slots])
+
+
+def _slots_json(part: Sequence[SlotFacts]) -> str:
+    return ",".join(SlotOut.of(slot, counts).model_dump_json() for slot, counts in part)
+
+
+def _doctors_json(part: Sequence[DoctorFacts]) -> str:
+    return ",".join(_doctor_out(facts).model_dump_json() for facts in part)
+
+
+async def _in_parts(items: Sequence[T], size: int, encode: Callable[[Sequence[T]], str]) -> str:
+    """``items`` as a JSON array, encoded ``size`` at a time with a turn of the event loop
+    between parts: a long answer (a whole hospital's slots) does not hold up the bookings."""
+    parts = []
+    for start in range(0, len(items), size):
+        parts.append(encode(items[start : start + size]))
+        await asyncio.sleep(0)
+    return "[" + ",".join(parts) + "]"
+
+
+def _json(text: str) -> Response:
+    return Response(text, media_type="application/json")
+
+
+def _events_json(recorded: Sequence[RecordedText]) -> str:
     """Recorded events as the items of a JSON array, straight from the journal's own JSON (each
     event's fields were stored by the engine's codec; decoding them only to encode them again
     cost four times as much)."""
@@ -365,7 +408,7 @@ def _events_json(recorded: list[RecordedText]) -> str:
         {"seq": r.seq, "action_id": r.action_id, "kind": r.kind, "at": r.at, **data}
         for r, data in zip(recorded, fields, strict=True)
     ]
-    return dumps(events)[1:-1]
+    return dumps(events)[1:-1]  # the items, without the brackets
 
 
 def _placed_token(placed: Placed) -> TokenOut:
