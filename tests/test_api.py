@@ -222,17 +222,21 @@ def test_a_long_page_of_events_is_the_journal_as_recorded(tmp_path: Path) -> Non
         for i, (d, h, source) in enumerate(
             itertools.product(("rao", "iyer"), (9, 10, 11), ("walk-in", "paid", "emergency"))
         )
-    ] * 70  # 1,260 bookings: seats, waitlists and preemptions
+    ] * 120  # 2,160 bookings: seats, waitlists and preemptions
     today().act_batch(requests)
-    with TestClient(create_app(today)) as client:
-        page = client.get("/v1/events", params={"after": 20, "limit": 2500}).json()
     recorded = today().store.events(DAY, 20)
-    assert len(recorded) > 1000  # answered in more than one part
-    assert page == {
-        "events": [{"seq": r.seq, "action_id": r.action_id, **as_dict(r.event)} for r in recorded],
-        "last_seq": recorded[-1].seq,
-        "more": False,
-    }
+    expected = [{"seq": r.seq, "action_id": r.action_id, **as_dict(r.event)} for r in recorded]
+    assert len(recorded) > 2000  # read and answered in several parts
+    with TestClient(create_app(today)) as client:
+
+        def page(limit: int) -> Any:
+            return client.get("/v1/events", params={"after": 20, "limit": limit}).json()
+
+        everything = {"events": expected, "last_seq": recorded[-1].seq, "more": False}
+        assert page(len(recorded)) == page(len(recorded) + 1) == everything
+        for limit in (1000, 1500, 2000):
+            last_seq = recorded[limit - 1].seq
+            assert page(limit) == {"events": expected[:limit], "last_seq": last_seq, "more": True}
 
 
 def test_long_lists_answered_in_parts_are_whole(tmp_path: Path) -> None:

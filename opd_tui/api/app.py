@@ -345,12 +345,21 @@ def create_app(
     ) -> Response:
         """The day's events after a sequence number, oldest first: follow along by asking again
         with ``after`` set to the ``last_seq`` of the answer."""
-        recorded = today().recorded(after, limit + 1)
-        more = len(recorded) > limit
-        recorded = recorded[:limit]
-        events = await _in_parts(recorded, PART["events"], _events_json)
-        last_seq = recorded[-1].seq if recorded else after
-        return _json(f'{{"events":{events},"last_seq":{last_seq},"more":{dumps(more)}}}')
+        desk = today()
+        parts: list[str] = []
+        last_seq, taken, more = after, 0, False
+        while taken < limit:  # read and encoded a part at a time: recorded events never change
+            wanted = min(PART["events"], limit - taken)
+            recorded = desk.recorded(last_seq, wanted + 1)  # one more tells if more follow
+            more = len(recorded) > wanted
+            if recorded := recorded[:wanted]:
+                parts.append(_events_json(recorded))
+                last_seq, taken = recorded[-1].seq, taken + len(recorded)
+            if not more:
+                break
+            await asyncio.sleep(0)
+        events = ",".join(parts)
+        return _json(f'{{"events":[{events}],"last_seq":{last_seq},"more":{dumps(more)}}}')
 
     app.add_middleware(BookingLane, book=book, refusal=_refusal)
     app.add_middleware(LimitBody)
