@@ -7,16 +7,15 @@ key, and one header scan when it has one, where a dependency costs every request
 from __future__ import annotations
 
 import hmac
-import json
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .refuse import problem, refuse
+
 HEADER = "X-API-Key"
 SCHEME = "APIKeyHeader"
-DENIED = json.dumps(
-    {"error": "unauthorized", "message": f"a valid {HEADER} header is required", "problems": []}
-).encode()
+DENIED = problem("unauthorized", f"a valid {HEADER} header is required")
 
 
 class RequireKey:
@@ -31,18 +30,7 @@ class RequireKey:
         if scope["type"] == "http":
             given = next((v for k, v in scope["headers"] if k == self.header), b"")
             if not (given and hmac.compare_digest(given, self.key)):
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 401,
-                        "headers": [
-                            (b"content-type", b"application/json"),
-                            (b"content-length", str(len(DENIED)).encode()),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": DENIED})
-                return
+                return await refuse(send, 401, DENIED)
         await self.app(scope, receive, send)
 
 

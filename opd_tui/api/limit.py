@@ -8,14 +8,14 @@ problem shape, and nothing is recorded.
 
 from __future__ import annotations
 
-import json
-
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .refuse import problem, refuse
+
 MAX_BODY = 64 * 1024
 TOO_LARGE = f"the request body is larger than {MAX_BODY // 1024} KiB"
-REFUSAL = json.dumps({"error": "too-large", "message": TOO_LARGE, "problems": []}).encode()
+REFUSAL = problem("too-large", TOO_LARGE)
 
 
 class LimitBody:
@@ -29,18 +29,7 @@ class LimitBody:
             return await self.app(scope, receive, send)
         declared = next((v for k, v in scope["headers"] if k == b"content-length"), b"")
         if declared.isdigit() and int(declared) > MAX_BODY:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 413,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(REFUSAL)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": REFUSAL})
-            return None
+            return await refuse(send, 413, REFUSAL)
         if declared:  # the server holds the client to the length it declared
             return await self.app(scope, receive, send)
         return await self.app(scope, _bounded(receive), send)
