@@ -183,14 +183,15 @@ ACTIONS = st.lists(
 )
 
 
-@settings(max_examples=150, deadline=None)
-@given(ACTIONS)
-def test_random_days_restore_exactly_at_every_snapshot(script: list[tuple[str, int, int]]) -> None:
-    """A "." takes a snapshot from the previous one and the events since; an undo ("Z") makes the
-    next one whole. Every snapshot is then restored and checked against the engine as it was and
-    against a replay of the events up to it, including what both do next."""
+Taken = list[tuple[Snapshot, int, tuple[Any, ...]]]
+
+
+def played_with_snapshots(script: list[tuple[str, int, int]]) -> tuple[Engine, list[Event], Taken]:
+    """The clinic played by ``script``, where a "." takes a snapshot from the previous one and the
+    events since: the engine, the day's events, and each snapshot with the number of events
+    before it and the engine's state then."""
     engine, history = clinic()
-    taken: list[tuple[Snapshot, int, tuple[Any, ...]]] = []
+    taken: Taken = []
     last: Snapshot | None = None
     since: list[Event] = []
     for code, pick, small in script:
@@ -205,6 +206,16 @@ def test_random_days_restore_exactly_at_every_snapshot(script: list[tuple[str, i
             continue
         history += events
         since += events
+    return engine, history, taken
+
+
+@settings(max_examples=150, deadline=None)
+@given(ACTIONS)
+def test_random_days_restore_exactly_at_every_snapshot(script: list[tuple[str, int, int]]) -> None:
+    """A "." takes a snapshot from the previous one and the events since; an undo ("Z") makes the
+    next one whole. Every snapshot is then restored and checked against the engine as it was and
+    against a replay of the events up to it, including what both do next."""
+    _, history, taken = played_with_snapshots(script)
     for snapshot, length, then in taken:
         restored = Engine.restore(snapshot, clock=clock)
         replay = replayed(history[:length])
@@ -264,22 +275,7 @@ def test_going_back_in_place_to_any_snapshot_gives_its_day(
 ) -> None:
     """``revert`` puts back only what the events since a snapshot changed; the engine must then
     hold the snapshot's day exactly, and act as a replay of it does."""
-    engine, history = clinic()
-    taken: list[tuple[Snapshot, int, tuple[Any, ...]]] = []
-    last: Snapshot | None = None
-    since: list[Event] = []
-    for code, small_pick, small in script:
-        if code == ".":
-            last = engine.snapshot(last, since)
-            since = []
-            taken.append((last, len(history), state(engine)))
-            continue
-        try:
-            events = perform(engine, code, small_pick, small)
-        except OpdError:
-            continue
-        history += events
-        since += events
+    engine, history, taken = played_with_snapshots(script)
     if not taken:
         return
     snapshot, length, then = taken[pick % len(taken)]
