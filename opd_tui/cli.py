@@ -8,16 +8,20 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
-from .engine import OpdError
+from .engine import OpdError, safe_text
+
+if TYPE_CHECKING:
+    from .scenario import ScenarioError
+    from .store import NewClinic
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """Bad input is one line on stderr and exit status 2, like every other refusal."""
-        self.exit(2, f"opd-tui: {message}\n")
+        self.exit(2, f"opd-tui: {safe_text(message)}\n")
 
 
 def _day(text: str) -> date:
@@ -36,6 +40,29 @@ def _add_db_option(parser: argparse.ArgumentParser, default: object) -> None:
         metavar="PATH",
         default=default,
         help=f"the journal database (default: {default_database()})",
+    )
+
+
+def _add_new_journal_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """Options a subcommand repeats must not overwrite the main parser's values: suppressed."""
+    flag: object = argparse.SUPPRESS if suppress else False
+    parser.add_argument(
+        "--new",
+        action="store_true",
+        default=flag,
+        help="start a new journal if --db names none (otherwise a missing journal is refused)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=flag,
+        help="set up a new journal with the demo clinic's doctors and slots",
+    )
+    parser.add_argument(
+        "--clinic",
+        metavar="FILE",
+        default=argparse.SUPPRESS if suppress else None,
+        help="set up a new journal with a clinic file's doctors, slots and priorities",
     )
 
 
@@ -58,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"opd-tui {__version__}")
     _add_journal_options(parser, None)
+    _add_new_journal_options(parser, suppress=False)
+    parser.add_argument(
+        "--desk",
+        metavar="NAME",
+        help="this desk's name, shown in the header and recorded with its actions "
+        "(default: the computer's name)",
+    )
     parser.add_argument(
         "--memory", action="store_true", help="a throwaway demo day that writes nothing"
     )
@@ -82,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="run the HTTP service on the journal (needs: pip install 'opd-tui[api]')"
     )
     _add_db_option(serve, argparse.SUPPRESS)
+    _add_new_journal_options(serve, suppress=True)
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on")
     serve.add_argument("--port", type=_port, default=8000, help="0 picks a free port")
     serve.add_argument(
@@ -104,49 +139,128 @@ def _serve(args: argparse.Namespace) -> int:
         from .api.serve import serve
     except ImportError:
         raise OpdError("the HTTP service needs its extra: pip install 'opd-tui[api]'") from None
-    return serve(args.db, args.host, args.port, args.api_key, access_log=args.access_log)
+    path = _journal_path(args.db)
+    create = _may_create(args, path)
+    clinic = _new_clinic(args)
+    return serve(
+        path,
+        args.host,
+        args.port,
+        args.api_key,
+        access_log=args.access_log,
+        create=create,
+        clinic=clinic,
+    )
 
 
 def _export(db: Path | None, day: date | None, fmt: str) -> None:
-    from .store import SqliteStore, default_database, export_day
+    from .store import SqliteStore, export_day
 
-    store = SqliteStore(db or default_database(), create=False)
+    store = SqliteStore(_journal_path(db), create=False)
     try:
         export_day(store, day or date.today(), sys.stdout, fmt)
     finally:
         store.close()
 
 
-def _replay(path: str, day: date | None) -> int:
-    """The dashboard on a clinic file's day, from its opening, under the replay bar."""
-    from .desk import MemoryDesk
-    from .scenario import ScenarioError, rehearse_file
+def _journal_path(db: Path | None) -> Path:
+    from .store import default_database
+
+    return (db or default_database()).expanduser()
+
+
+def _may_create(args: argparse.Namespace, path: Path) -> bool:
+    """Whether a missing journal may be started; set-up options are for new journals only."""
+    if args.demo and args.clinic:
+        raise OpdError("--demo and --clinic both set up a new journal: choose one")
+    if (args.demo or args.clinic) and path.exists():
+        raise OpdError(f"{path} already holds a journal: --demo and --clinic set up a new one")
+    return bool(args.new)
+
+
+def _new_clinic(args: argparse.Namespace) -> NewClinic:
+    from .store import NewClinic
+    from .wiring import clinic_from_file, demo_clinic
+
+    if args.demo:
+        return demo_clinic()
+    if args.clinic:
+        return clinic_from_file(args.clinic)
+    return NewClinic()
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from .store import open_desk
     from .ui.app import OpdApp
 
+    today = date.today()
+    path = _journal_path(args.db)
+    create = _may_create(args, path)
+    clinic = _new_clinic(args)
+    day = args.day or today
+    if not create and not path.exists() and day >= today:
+        from .ui.start import ask_to_create
+        from .wiring import describe_clinic
+
+        if not ask_to_create(path, describe_clinic(clinic, args.clinic)):
+            print(
+                f"opd-tui: no journal at {safe_text(str(path))}; nothing created", file=sys.stderr
+            )
+            return 0
+        create = True
+    desk = open_desk(
+        path, day, today=today, create=create, clinic=clinic, desk_name=args.desk or None
+    )
     try:
-        player = rehearse_file(path, day=day)
-    except ScenarioError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        count = len(error.problems)
-        print(
-            f"opd-tui: {count} problem{'s' if count != 1 else ''}; nothing replayed",
-            file=sys.stderr,
-        )
-        return 2
-    player.seek(0)
-    desk = MemoryDesk(player.engine, player.scenario.name, player.clock().date())
+        OpdApp(desk, history=desk.history).run()
+    finally:
+        desk.close()
+    return 0
+
+
+def _memory(args: argparse.Namespace) -> int:
+    from .ui.app import OpdApp
+    from .wiring import memory_desk
+
+    today = date.today()
+    desk, history = memory_desk(args.day or today, today)
+    OpdApp(desk, history=history).run()
+    return 0
+
+
+def _replay(path: str, day: date | None) -> int:
+    """The dashboard on a clinic file's day, from its opening, under the replay bar."""
+    from .ui.app import OpdApp
+    from .wiring import replay_desk
+
+    desk, player = replay_desk(path, day)
     OpdApp(desk, history=player.events(), player=player).run()
     return 0
+
+
+def _problems(error: ScenarioError, verb: str) -> int:
+    for problem in error.problems:
+        print(safe_text(str(problem)), file=sys.stderr)
+    count = len(error.problems)
+    print(f"opd-tui: {count} problem{'s' if count != 1 else ''}; {verb}", file=sys.stderr)
+    return 2
+
+
+def _given(args: argparse.Namespace, *names: str) -> str:
+    """The options among ``names`` that were given, as ``--db and --new``."""
+    given = [f"--{name}" for name in names if getattr(args, name) not in (None, False)]
+    return " and ".join(given)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.memory and args.db is not None:
-        parser.error("--memory writes nothing: leave out --db")
-    if args.scenario and (args.memory or args.db is not None):
-        parser.error("--scenario plays a clinic file in memory: leave out --db and --memory")
+    if args.scenario and (clash := _given(args, "memory", "db", "new", "demo", "clinic")):
+        parser.error(f"--scenario plays a clinic file in memory: leave out {clash}")
+    if args.memory and (clash := _given(args, "db", "new", "clinic")):
+        parser.error(f"--memory writes nothing: leave out {clash}")
+    from .scenario import ScenarioError
+
     try:
         if args.command == "export":
             _export(args.db, args.day, args.format)
@@ -157,18 +271,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .scenario.simulate import simulate
 
             return simulate(args.file, args.format, day=args.day)
-        from .ui.app import OpdApp
-
         if args.scenario:
             return _replay(args.scenario, args.day)
-        from .store import open_desk
-
-        desk, history = open_desk(args.db, args.day, args.memory)
-        OpdApp(desk, history=history).run()
+        if args.memory:
+            return _memory(args)
+        return _dashboard(args)
+    except ScenarioError as error:
+        return _problems(error, "nothing replayed" if args.scenario else "nothing opened")
     except OpdError as error:
-        print(f"opd-tui: {error}", file=sys.stderr)
+        print(f"opd-tui: {safe_text(str(error))}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

@@ -41,9 +41,11 @@ def demo_player(day: date | None = None, until: str = LIVE_FROM) -> Player:
 
 def demo_day(day: date | None = None) -> tuple[Engine, list[Event]]:
     """The demo clinic at mid-morning and the events that got it there; its clock then runs
-    in real time."""
+    in real time. Undo reaches back only to what the user does from here: the scripted morning
+    is not theirs to take back."""
     player = demo_player(day)
     player.clock.go_live()
+    player.engine.forget_actions()
     return player.engine, player.events()
 
 

@@ -39,7 +39,9 @@ class Desk(Protocol):
     clinic_name: str
     day: date
     read_only: bool
-    location: str  # where the day is kept, as shown to the user ("memory only" for none)
+    location: str  # where the day is kept, in full ("memory only" for none): help shows it
+    journal_name: str  # the same in a few words, always on screen: a file name, "memory only"
+    desk_name: str  # which desk this is, beside the journal's name ("" for a throwaway desk)
 
     def act(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
         """Run one engine operation; its events, once recorded, are returned. If they could not
@@ -55,14 +57,22 @@ class MemoryDesk:
     """A throwaway desk: the engine alone, nothing written anywhere."""
 
     location = "memory only (nothing is saved)"
+    desk_name = ""
 
     def __init__(
-        self, engine: Engine, clinic_name: str, day: date, *, read_only: bool = False
+        self,
+        engine: Engine,
+        clinic_name: str,
+        day: date,
+        *,
+        read_only: bool = False,
+        journal_name: str = "memory only",
     ) -> None:
         self.engine = engine
         self.clinic_name = clinic_name
         self.day = day
         self.read_only = read_only
+        self.journal_name = journal_name
 
     def act(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
         if self.read_only:

@@ -15,7 +15,10 @@ from textual.widgets import Input, Select
 
 from opd_tui.demo import CLINIC_NAME, demo_day
 from opd_tui.desk import MemoryDesk
+from opd_tui.store import NewClinic
 from opd_tui.ui.app import OpdApp
+from opd_tui.ui.start import NewJournalQuestion
+from opd_tui.wiring import describe_clinic
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 Steps = Callable[[Pilot[None]], Awaitable[None]]
@@ -49,6 +52,17 @@ async def help_screen(pilot: Pilot[None]) -> None:
     await pilot.pause(0.2)
 
 
+async def move_to_another_doctor(pilot: Pilot[None]) -> None:
+    """The question a move to another doctor asks, naming the patient and both doctors."""
+    await pilot.press("tab", "tab", "tab")  # to the waitlist
+    await pilot.press("m")
+    await pilot.pause()
+    pilot.app.screen.query_one("#filter", Input).value = "ortho"
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause(0.2)
+
+
 async def light_theme(pilot: Pilot[None]) -> None:
     pilot.app.theme = "textual-light"
     await preemption(pilot)
@@ -62,6 +76,7 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("overview", (120, 40), overview),
     ("help", (120, 40), help_screen),
     ("light-theme", (120, 40), light_theme),
+    ("move-another-doctor", (120, 40), move_to_another_doctor),
 ]
 
 
@@ -74,11 +89,22 @@ async def shoot(name: str, size: tuple[int, int], steps: Steps) -> None:
         app.save_screenshot(filename=f"{name}.svg", path=str(OUT))
 
 
+async def new_journal() -> None:
+    """The question before a journal that does not exist is created (a mistyped name here)."""
+    what = describe_clinic(NewClinic(), None)
+    app = NewJournalQuestion(Path("/srv/opd/journl.sqlite3"), what)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.save_screenshot(filename="new-journal.svg", path=str(OUT))
+
+
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     for name, size, steps in SHOTS:
         asyncio.run(shoot(name, size, steps))
         print(f"screenshots/{name}.svg")
+    asyncio.run(new_journal())
+    print("screenshots/new-journal.svg")
     return 0
 
 

@@ -28,8 +28,10 @@ URL = re.compile(r"on (http://127\.0\.0\.1:\d+/v1) ")
 
 
 def start_service(path: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
-    """``opd-tui serve`` on a free port; returns the process and its base URL once it listens."""
+    """``opd-tui serve`` on a free port, on a new journal of the demo clinic; returns the process
+    and its base URL once it listens."""
     command = [sys.executable, "-m", "opd_tui", "serve", "--db", str(path), "--port", "0"]
+    command += ["--new", "--demo"]
     process = subprocess.Popen([*command, *extra], stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
     line = process.stderr.readline()  # the service says where it listens, then is quiet
@@ -111,7 +113,7 @@ def test_serve_refuses_a_taken_port_in_one_line(
 ) -> None:
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
-        assert main(["serve", "--db", str(tmp_path / "j.db"), "--port", str(port)]) == 2
+        assert main(["serve", "--db", str(tmp_path / "j.db"), "--new", "--port", str(port)]) == 2
     err = capsys.readouterr().err
     assert err == f"opd-tui: cannot listen on 127.0.0.1:{port}: Address already in use\n"
 

@@ -98,7 +98,8 @@ async def test_an_emergency_preempts_the_weakest_and_every_change_is_marked(app:
             " · Dr Asha Rao 09:00",
         ]
         assert toasts(app) == [
-            "▼ RAO-001 Asha Menon preempted by RAO-005 Esha Rao (emergency 5 > walk-in 1)"
+            "▼ RAO-001 Asha Menon preempted by RAO-005 Esha Rao (emergency 5 > walk-in 1)",
+            "RAO-005 Esha Rao booked · Dr Asha Rao 09:00",
         ]
         assert app.query_one(ClinicHeader).render().plain.endswith("1 preempted ")
 
@@ -183,7 +184,7 @@ async def test_cancel_asks_first_then_promotes_the_earliest_waiting(app: OpdApp)
         assert log_lines(app)[0] == (
             "▲ RAO-003 Chitra Das promoted into RAO-002 Bala Iyer's seat · Dr Asha Rao 09:00"
         )
-        assert toasts(app) == ["▲ 1 promoted from the waitlist"]
+        assert toasts(app) == ["▲ 1 promoted from the waitlist", "RAO-002 Bala Iyer cancelled"]
 
 
 async def test_bump_up_lets_a_waiting_token_in_and_bump_down_lets_it_go(app: OpdApp) -> None:
@@ -194,7 +195,7 @@ async def test_bump_up_lets_a_waiting_token_in_and_bump_down_lets_it_go(app: Opd
         # Chitra walk-in 1 → 2 outranks Asha (walk-in 1) and takes her seat.
         assert rows(app, "booked", "number", "source", "status") == [
             ("RAO-002", "online 2", "BOOKED"),
-            ("RAO-003", "walk-in 2", "▲ PROMOTED"),
+            ("RAO-003", "walk-in↑2", "▲ PROMOTED"),
         ]
         assert rows(app, "waiting", "number", "status") == [("RAO-001", "▼ PREEMPTED")]
         assert log_lines(app)[2] == "↑ RAO-003 Chitra Das priority 1 → 2"
@@ -232,6 +233,12 @@ async def test_serve_and_no_show(app: OpdApp) -> None:
         ]
         await pilot.press("down", "x")
         await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        assert str(app.screen.question) == (
+            "Mark RAO-001 Asha Menon as a no-show? ctrl+z undoes it."
+        )
+        await pilot.press("y")
+        await pilot.pause()
         assert app.engine.token("T00001").status is Status.NO_SHOW
         assert rows(app, "booked", "number", "status") == [
             ("RAO-002", "SERVED"),
@@ -255,7 +262,15 @@ async def test_move_shows_free_seats_and_moves_the_token(app: OpdApp) -> None:
         ]
         picker.query_one("#filter", Input).value = "ortho"
         await pilot.pause()
-        await pilot.press("enter", "enter")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        assert str(app.screen.question) == (
+            "Move RAO-003 Chitra Das to Dr Vikram Mehta 09:00?\n\n"
+            "That is another doctor: Dr Vikram Mehta (Orthopaedics), not Dr Asha Rao. "
+            "The patient gets a new number there."
+        )
+        await pilot.press("y")
         await pilot.pause()
         token = app.engine.token("T00003")
         assert (token.slot_id, token.number, token.status) == (
@@ -305,7 +320,7 @@ async def test_delay_shifts_the_estimates(app: OpdApp) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert rows(app, "booked", "estimate") == [("09:20",), ("09:50",)]
-        assert rows(app, "schedule", "time") == [("09:00–10:00 +20m",), ("10:00–11:00 +20m",)]
+        assert rows(app, "schedule", "time") == [("09:00 +20m",), ("10:00 +20m",)]
         assert log_lines(app)[0] == "◷ Dr Asha Rao running 20 min later (2 slots)"
 
 
@@ -536,7 +551,7 @@ async def test_ctrl_z_takes_back_the_last_action_exactly(app: OpdApp) -> None:
         assert toasts(app)[-1] == "Undone: book RAO-005 Esha Rao"
         assert log_lines(app)[:4] == [
             "↶ Dr Asha Rao 09:00 as it was (capacity 2)",
-            "↶ T00005 withdrawn · Dr Asha Rao 09:00",
+            "↶ booking withdrawn · Dr Asha Rao 09:00",
             "↶ RAO-001 Asha Menon back as BOOKED · Dr Asha Rao 09:00",
             "↶ undid book: RAO-005 Esha Rao",
         ]

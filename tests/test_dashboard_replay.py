@@ -153,7 +153,7 @@ def test_a_scenario_is_not_mixed_with_a_database(capsys: pytest.CaptureFixture[s
         main(["--scenario", "demo.toml", "--memory"])
     assert exit.value.code == 2
     assert capsys.readouterr().err == (
-        "opd-tui: --scenario plays a clinic file in memory: leave out --db and --memory\n"
+        "opd-tui: --scenario plays a clinic file in memory: leave out --memory\n"
     )
 
 

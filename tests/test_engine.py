@@ -16,6 +16,7 @@ import pytest
 
 from opd_tui.engine import (
     DEFAULT_PRIORITIES,
+    MAX_DELAY_MINUTES,
     Booked,
     Bumped,
     Cancelled,
@@ -389,7 +390,7 @@ def test_bumping_a_waiting_token_above_the_weakest_swaps_them() -> None:
     events = engine.bump("T00003", up=True)
     assert events == [
         Bumped(NOW, "T00003", "mehta-0900", 2, 3),
-        Preempted(NOW, "T00002", "mehta-0900", "T00003", "walk-in 3 > online 2"),
+        Preempted(NOW, "T00002", "mehta-0900", "T00003", "walk-in, raised to 3 > online 2"),
         Promoted(NOW, "T00003", "mehta-0900", "T00002"),
     ]
     assert booked_ids(engine, "mehta-0900") == ["T00003", "T00001"]
@@ -404,7 +405,7 @@ def test_bumping_a_token_to_a_sources_priority() -> None:
     events = engine.bump("T00003", to="emergency")
     assert events == [
         Bumped(NOW, "T00003", "mehta-0900", 1, 5),
-        Preempted(NOW, "T00002", "mehta-0900", "T00003", "walk-in 5 > online 2"),
+        Preempted(NOW, "T00002", "mehta-0900", "T00003", "walk-in, raised to 5 > online 2"),
         Promoted(NOW, "T00003", "mehta-0900", "T00002"),
     ]
 
@@ -417,7 +418,7 @@ def test_bumping_a_booked_token_down_below_the_best_waiting_lets_it_in() -> None
     events = engine.bump("T00001", up=False)
     assert events == [
         Bumped(NOW, "T00001", "mehta-0900", 2, 1),
-        Preempted(NOW, "T00001", "mehta-0900", "T00003", "online 2 > online 1"),
+        Preempted(NOW, "T00001", "mehta-0900", "T00003", "online 2 > online, lowered to 1"),
         Promoted(NOW, "T00003", "mehta-0900", "T00001"),
     ]
     assert booked_ids(engine, "mehta-0900") == ["T00002", "T00003"]
@@ -441,6 +442,45 @@ def test_bumping_with_a_free_seat_changes_only_the_order() -> None:
     assert engine.bump("T00001", to="paid") == [Bumped(NOW, "T00001", "rao-0900", 1, 4)]
     assert booked_ids(engine, "rao-0900") == ["T00001", "T00002"]
     assert waiting_ids(engine, "rao-0900") == []
+
+
+def test_a_raised_token_that_ties_and_came_first_says_it_was_raised() -> None:
+    engine = clinic()
+    engine.add_slot("mehta-1000", "mehta", "10:00", "11:00", 1)
+    engine.book("mehta-1000", "Sai Reddy", "walk-in")
+    [preempted, _] = engine.book("mehta-1000", "Diya Menon", "online")
+    assert preempted.reason == "online 2 > walk-in 1"
+    assert engine.bump("T00001") == [
+        Bumped(NOW, "T00001", "mehta-1000", 1, 2),
+        Preempted(
+            NOW,
+            "T00002",
+            "mehta-1000",
+            "T00001",
+            "walk-in, raised to 2 = online 2, arrived earlier",
+        ),
+        Promoted(NOW, "T00001", "mehta-1000", "T00002"),
+    ]
+
+
+def test_a_lowered_token_that_loses_its_seat_says_it_was_lowered() -> None:
+    engine = clinic()
+    engine.add_slot("mehta-1000", "mehta", "10:00", "11:00", 1)
+    engine.book("mehta-1000", "Rohan Gupta", "paid")
+    assert engine.bump("T00001", up=False) == [Bumped(NOW, "T00001", "mehta-1000", 4, 3)]
+    assert engine.book("mehta-1000", "Neel Joshi", "emergency") == [
+        Preempted(NOW, "T00001", "mehta-1000", "T00002", "emergency 5 > paid, lowered to 3"),
+        placed(Booked, "T00002", "mehta-1000", "MEHTA-002", "Neel Joshi", EMERGENCY, arrival=2),
+    ]
+
+
+def test_a_bump_is_measured_against_the_clinics_own_ranks() -> None:
+    engine = Engine(clock=Clock(), priorities={"walk-in": 3})
+    engine.add_doctor("mehta", "Dr Vikram Mehta", "Orthopaedics")
+    engine.add_slot("mehta-0900", "mehta", "09:00", "10:00", 1)
+    engine.book("mehta-0900", "Diya Menon", "online")
+    [preempted, _] = engine.book("mehta-0900", "Sai Reddy", "walk-in")
+    assert preempted.reason == "walk-in 3 > online 2"
 
 
 # ------------------------------------------------------------------------------------- move
@@ -590,6 +630,44 @@ def test_a_negative_delay_brings_estimates_back_but_not_before_the_schedule() ->
     engine.delay("rao", 15)
     assert engine.delay("rao", -15) == [Delayed(NOW, "rao", -15, ("rao-0900", "rao-1000"))]
     assert [s.delay for s in engine.slots("rao")] == [0, 0]
+
+
+def test_a_delay_may_be_half_a_day_either_way() -> None:
+    assert MAX_DELAY_MINUTES == 720
+    engine = busy_day()
+    assert engine.delay("rao", 720) == [Delayed(NOW, "rao", 720, ("rao-0900", "rao-1000"))]
+    assert engine.delay("rao", -720) == [Delayed(NOW, "rao", -720, ("rao-0900", "rao-1000"))]
+    assert [s.delay for s in engine.slots("rao")] == [0, 0]
+
+
+def test_delays_add_up_to_half_a_day_at_most() -> None:
+    engine = busy_day()
+    engine.delay("rao", 700)
+    before = snapshot(engine)
+    with pytest.raises(Invalid) as raised:
+        engine.delay("rao", 30)
+    assert str(raised.value) == (
+        "Dr Asha Rao 09:00 would run more than 720 minutes late (it is 700 late already)"
+    )
+    assert snapshot(engine) == before
+    assert engine.delay("rao", 20) == [Delayed(NOW, "rao", 20, ("rao-0900", "rao-1000"))]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "shown"),
+    [(0, "0"), (721, "721"), (-721, "-721"), (1440, "1440"), (True, "True"), (2.5, "2.5"),
+     (15.0, "15.0"), ("15", "'15'"), (None, "None")],
+)  # fmt: skip
+def test_a_delay_must_be_whole_minutes_within_half_a_day(minutes: Any, shown: str) -> None:
+    engine = busy_day()
+    engine.delay("rao", 720)
+    before = snapshot(engine)
+    with pytest.raises(Invalid) as raised:
+        engine.delay("rao", minutes)
+    assert str(raised.value) == (
+        f"delay must be a whole number of minutes from -720 to 720, other than 0; not {shown}"
+    )
+    assert snapshot(engine) == before
 
 
 # ---------------------------------------------------------------------------------- queries
@@ -908,6 +986,9 @@ REFUSALS: list[tuple[str, type[OpdError], Action]] = [
     ("a delay of True", Invalid, lambda e: e.delay("rao", True)),
     ("a fractional delay", Invalid, lambda e: e.delay("rao", 2.5)),  # type: ignore[arg-type]
     ("a delay before the schedule", Invalid, lambda e: e.delay("rao", -5)),
+    ("a delay of a whole day", Invalid, lambda e: e.delay("rao", 1440)),
+    ("a delay of more than half a day early", Invalid, lambda e: e.delay("rao", -721)),
+    ("a delay in a string", Invalid, lambda e: e.delay("rao", "15")),  # type: ignore[arg-type]
 ]
 
 
@@ -930,6 +1011,95 @@ def test_a_refusal_raises_its_error_and_changes_nothing(
     probe = ("rao-1000", "Aditi Rajan", "follow-up")
     assert engine.book(*probe) == control.book(*probe)
     assert engine.move("T00004", "mehta-0900") == control.move("T00004", "mehta-0900")
+
+
+MESSAGES: list[tuple[str, Action, str]] = [
+    # what is there is named as people name it: a slot by doctor and time, a token by number
+    (
+        "move into its own slot",
+        lambda e: e.move("T00002", "rao-0900"),
+        "RAO-002 is already in Dr Asha Rao 09:00",
+    ),
+    (
+        "move a waiting token into its own slot",
+        lambda e: e.move("T00001", "rao-0900"),
+        "RAO-001 is already in Dr Asha Rao 09:00",
+    ),
+    (
+        "a delay before the schedule",
+        lambda e: e.delay("rao", -5),
+        "Dr Asha Rao 09:00 would start before its scheduled time",
+    ),
+    (
+        "a slot overlapping the doctor's own",
+        lambda e: e.add_slot("rao-0930", "rao", "09:30", "10:30", 2),
+        "slot rao-0930 overlaps Dr Asha Rao 09:00–10:00",
+    ),
+    (
+        "a slot inside the doctor's own",
+        lambda e: e.add_slot("rao-1015", "rao", "10:15", "10:45", 2),
+        "slot rao-1015 overlaps Dr Asha Rao 10:00–11:00",
+    ),
+    (
+        "serve a waiting token",
+        lambda e: e.serve("T00001"),
+        "RAO-001 is on the waitlist; only a booked token can be served",
+    ),
+    ("cancel a served token", lambda e: e.cancel("T00003"), "cannot cancel RAO-003: it is served"),
+    (
+        "no-show a cancelled token",
+        lambda e: e.no_show("T00006"),
+        "cannot mark as no-show MEHTA-001: it is cancelled",
+    ),
+    (
+        "bump an emergency up",
+        lambda e: e.bump("T00008"),
+        "RAO-006 is already at the highest priority (5)",
+    ),
+    (
+        "bump to the priority it has",
+        lambda e: e.bump("T00002", to="online"),
+        "RAO-002 already has priority 2",
+    ),
+    # what the caller typed and is not there, or is there twice, is named as typed
+    (
+        "book into an unknown slot",
+        lambda e: e.book("rao-1200", "Sai", "online"),
+        "unknown slot 'rao-1200'",
+    ),
+    ("delay an unknown doctor", lambda e: e.delay("iyer", 10), "unknown doctor 'iyer'"),
+    ("cancel an unknown token", lambda e: e.cancel("T99999"), "unknown token 'T99999'"),
+    (
+        "add a doctor twice",
+        lambda e: e.add_doctor("rao", "Dr Asha Rao", "Cardiology"),
+        "doctor 'rao' already exists",
+    ),
+    (
+        "reuse a slot id",
+        lambda e: e.add_slot("rao-0900", "mehta", "11:00", "12:00", 2),
+        "slot 'rao-0900' already exists",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("action", "message"),
+    [(action, message) for _, action, message in MESSAGES],
+    ids=[name for name, _, _ in MESSAGES],
+)
+def test_a_refusal_names_things_as_people_do(action: Action, message: str) -> None:
+    engine = busy_day()
+    with pytest.raises(OpdError) as raised:
+        action(engine)
+    assert str(raised.value) == message
+
+
+def test_a_doctor_with_no_slots_left_is_named() -> None:
+    engine = busy_day()
+    engine.add_doctor("iyer", "Dr Priya Iyer", "Paediatrics")
+    with pytest.raises(Conflict) as raised:
+        engine.delay("iyer", 10)
+    assert str(raised.value) == "Dr Priya Iyer has no slots left today"
 
 
 def test_a_doctor_whose_slots_are_over_cannot_be_delayed() -> None:
@@ -957,8 +1127,9 @@ def test_a_delay_that_would_pull_one_slot_before_its_schedule_delays_none() -> N
     engine.delay("rao", 5)
     engine.add_slot("rao-1100", "rao", "11:00", "12:00", 2)
     before = snapshot(engine)
-    with pytest.raises(Invalid):
+    with pytest.raises(Invalid) as raised:
         engine.delay("rao", -5)
+    assert str(raised.value) == "Dr Asha Rao 11:00 would start before its scheduled time"
     assert snapshot(engine) == before
 
 

@@ -23,6 +23,9 @@ from opd_tui.engine import (
 from opd_tui.engine.engine import UNDO_DEPTH
 
 AT = datetime(2026, 11, 25, 8, 30)
+NOTHING_TO_UNDO = (
+    "nothing to undo: no action was taken here since the day was opened or since another desk acted"
+)
 
 
 def clinic() -> tuple[Engine, list[Event]]:
@@ -153,6 +156,48 @@ def test_nothing_to_undo_is_refused_and_changes_nothing() -> None:
     with pytest.raises(Conflict, match="nothing to undo"):
         engine.undo()
     assert state(engine) == before
+
+
+@pytest.mark.parametrize(
+    ("action", "undone"),
+    [
+        (lambda e: e.set_capacity("rao-10", 5), ("capacity", "Dr Asha Rao 10:00, 3 → 5 seats")),
+        (lambda e: e.set_capacity("rao-09", 1), ("capacity", "Dr Asha Rao 09:00, 2 → 1 seats")),
+        (lambda e: e.delay("rao", 15), ("delay", "Dr Asha Rao +15 min")),
+        (lambda e: (e.delay("rao", 15), e.delay("rao", -10)), ("delay", "Dr Asha Rao -10 min")),
+        (lambda e: e.move("T00002", "mehta-09"), ("move", "RAO-002 Bala Iyer")),
+        (lambda e: e.bump("T00003"), ("bump", "RAO-003 Chitra Das")),
+        (lambda e: e.cancel("T00001"), ("cancel", "RAO-001 Asha Menon")),
+    ],
+    ids=["capacity rise", "capacity cut", "delay", "delay earlier", "move", "bump", "cancel"],
+)
+def test_undo_names_what_it_took_back_as_people_do(action: Any, undone: tuple[str, str]) -> None:
+    engine, _ = clinic()
+    action(engine)
+    assert engine.undo()[0] == Undone(AT, *undone)
+
+
+def test_forgotten_actions_cannot_be_undone_but_later_ones_can() -> None:
+    engine, _ = clinic()
+    mark = engine.action_mark()
+    engine.forget_actions()
+    assert engine.last_action() is None
+    assert not engine.unchanged_since(mark)
+    before = state(engine)
+    with pytest.raises(Conflict) as raised:
+        engine.undo()
+    assert str(raised.value) == NOTHING_TO_UNDO
+    assert state(engine) == before
+    engine.book("rao-10", "Dev Kumar", "paid")
+    assert engine.undo() == [
+        Undone(AT, "book", "RAO-004 Dev Kumar"),
+        TokenWithdrawn(AT, "T00004", "rao-10"),
+        SlotRestored(AT, "rao-10", 3, 0, (), 0, 0, 0, 0),
+    ]
+    assert state(engine) == before
+    with pytest.raises(Conflict) as raised:
+        engine.undo()
+    assert str(raised.value) == NOTHING_TO_UNDO
 
 
 def test_another_desks_events_end_what_can_be_undone_here() -> None:

@@ -131,7 +131,7 @@ CASES = [
     ),
     pytest.param(
         ('{ start = "10:00"', '{ start = "09:30"'),
-        ["clinic.toml:17: doctors[0].slots[1]: slot rao-0930 overlaps rao-09 (09:00–10:00)"],
+        ["clinic.toml:17: doctors[0].slots[1]: slot rao-0930 overlaps Dr Asha Rao 09:00–10:00"],
         id="overlapping-slots-refused-by-the-engine",
     ),
     pytest.param(
@@ -184,7 +184,7 @@ CASES = [
         ('serve = "Bala Iyer"', 'move = "asha", to = "rao-09"'),
         [
             "clinic.toml:8: timeline[3]: 09:05 move asha to rao-09: refused:"
-            " RAO-001 is already in slot rao-09"
+            " RAO-001 is already in Dr Asha Rao 09:00"
         ],
         id="move-to-the-same-slot-refused",
     ),
@@ -200,8 +200,48 @@ CASES = [
     ),
     pytest.param(
         ('serve = "Bala Iyer"', 'delay = "rao", minutes = 0'),
-        ["clinic.toml:8: timeline[3].minutes: must be a non-zero whole number, not 0"],
+        [
+            "clinic.toml:8: timeline[3].minutes:"
+            " must be a whole number from -720 to 720, other than 0; not 0"
+        ],
         id="zero-delay",
+    ),
+    pytest.param(
+        ('serve = "Bala Iyer"', 'delay = "rao", minutes = 1440'),
+        [
+            "clinic.toml:8: timeline[3].minutes:"
+            " must be a whole number from -720 to 720, other than 0; not 1440"
+        ],
+        id="delay-of-a-whole-day",
+    ),
+    pytest.param(
+        ('serve = "Bala Iyer"', 'delay = "rao", minutes = -721'),
+        [
+            "clinic.toml:8: timeline[3].minutes:"
+            " must be a whole number from -720 to 720, other than 0; not -721"
+        ],
+        id="delay-more-than-half-a-day-early",
+    ),
+    pytest.param(
+        ('serve = "Bala Iyer"', 'delay = "rao", minutes = 1.5'),
+        [
+            "clinic.toml:8: timeline[3].minutes:"
+            " must be a whole number from -720 to 720, other than 0; not 1.5"
+        ],
+        id="fractional-delay",
+    ),
+    pytest.param(
+        ('serve = "Bala Iyer"', 'delay = "rao", minutes = "15"'),
+        [
+            "clinic.toml:8: timeline[3].minutes:"
+            " must be a whole number from -720 to 720, other than 0; not '15'"
+        ],
+        id="delay-in-a-string",
+    ),
+    pytest.param(
+        ('serve = "Bala Iyer"', 'delay = "rao", minutes = 720'),
+        [],
+        id="delay-of-half-a-day",
     ),
     pytest.param(
         ('serve = "Bala Iyer"', 'delay = "roa", minutes = 10'),
@@ -263,7 +303,7 @@ def test_every_problem_is_listed_at_once_in_file_order() -> None:
         "clinic.toml:6: timeline[1].source: unknown source 'vip'"
         " (expected one of: emergency, paid, follow-up, online, walk-in)",
         "clinic.toml:8: timeline[3]: 09:05 move asha to rao-09: refused:"
-        " RAO-001 is already in slot rao-09",
+        " RAO-001 is already in Dr Asha Rao 09:00",
         "clinic.toml:14: doctors[0].room: unknown key",
         "clinic.toml:18: doctors[0].slots[1].capacity: must be >= 0",
     ]
@@ -495,7 +535,7 @@ def test_actions_on_a_slot_the_engine_refused_are_not_reported_again() -> None:
         ),
     )
     assert problems(text) == [
-        "clinic.toml:18: doctors[0].slots[1]: slot rao-0930 overlaps rao-09 (09:00–10:00)"
+        "clinic.toml:18: doctors[0].slots[1]: slot rao-0930 overlaps Dr Asha Rao 09:00–10:00"
     ]
 
 

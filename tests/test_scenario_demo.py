@@ -13,6 +13,7 @@ from opd_tui.engine import (
     Bumped,
     Cancelled,
     CapacityChanged,
+    Conflict,
     Delayed,
     Engine,
     Event,
@@ -21,8 +22,11 @@ from opd_tui.engine import (
     Preempted,
     Promoted,
     Served,
+    SlotRestored,
     Source,
     Status,
+    TokenWithdrawn,
+    Undone,
     Waitlisted,
 )
 from opd_tui.scenario import Player
@@ -93,10 +97,12 @@ def test_bumps_up_and_down_swap_seats(day: Player) -> None:
     bumped, preempted, promoted = events_at(day, "10:25", "manav")
     assert isinstance(bumped, Bumped) and (bumped.old_priority, bumped.new_priority) == (1, 2)
     assert isinstance(preempted, Preempted) and preempted.token_id == token(day, "diya")
+    assert preempted.reason == "walk-in, raised to 2 > walk-in 1"
     assert isinstance(promoted, Promoted) and promoted.token_id == token(day, "manav")
     bumped, preempted, promoted = events_at(day, "10:40", "tara")
     assert isinstance(bumped, Bumped) and (bumped.old_priority, bumped.new_priority) == (4, 1)
     assert isinstance(preempted, Preempted) and preempted.token_id == token(day, "tara")
+    assert preempted.reason == "walk-in 1 = paid, lowered to 1, arrived earlier"
     assert isinstance(promoted, Promoted) and promoted.token_id == token(day, "diya")
     [down] = events_at(day, "10:30", "Devendra Rizvi")
     assert isinstance(down, Bumped) and (down.old_priority, down.new_priority) == (2, 1)
@@ -189,6 +195,28 @@ def test_demo_day_returns_the_events_that_rebuild_it() -> None:
     rebuilt = Engine()
     rebuilt.apply_all(events)
     assert rebuilt.tokens() == engine.tokens()
+
+
+def test_undo_in_the_demo_reaches_back_only_to_what_the_user_did() -> None:
+    engine, _ = demo.demo_day(DAY)
+    before = engine.tokens()
+    with pytest.raises(Conflict) as raised:
+        engine.undo()
+    assert str(raised.value) == (
+        "nothing to undo: no action was taken here since the day was opened "
+        "or since another desk acted"
+    )
+    assert engine.tokens() == before
+    [booked] = engine.book("khan-12", "Asha Menon", "walk-in")
+    assert (booked.token_id, booked.number) == ("T00073", "KHAN-013")
+    undone, withdrawn, restored = engine.undo()
+    assert undone == Undone(undone.at, "book", "KHAN-013 Asha Menon")
+    assert withdrawn == TokenWithdrawn(undone.at, "T00073", "khan-12")
+    assert restored == SlotRestored(undone.at, "khan-12", 4, 0, (), 0, 0, 0, 0)
+    assert engine.tokens() == before
+    with pytest.raises(Conflict) as again:
+        engine.undo()
+    assert str(again.value) == str(raised.value)
 
 
 def test_set_up_adds_the_demo_doctors_and_slots_only() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from store_helpers import DAY, open_journal
 from opd_tui import cli
 from opd_tui.desk import MemoryDesk
 from opd_tui.store import JournalDesk, default_database, open_desk
+from opd_tui.wiring import memory_desk
 
 
 @pytest.fixture
@@ -167,11 +169,12 @@ def test_a_past_day_in_a_missing_journal_is_refused_without_creating_it(
 
 
 def test_open_desk_gives_a_journal_desk_and_its_history(journal: Path) -> None:
-    desk, history = open_desk(journal, DAY, False, today=DAY)
+    desk = open_desk(journal, DAY, today=DAY)
     assert isinstance(desk, JournalDesk)
     assert (desk.location, desk.read_only, desk.day) == (str(journal), False, DAY)
-    assert history == desk.history and len(history) == 23
-    past, _ = open_desk(journal, DAY, False, today=DAY + timedelta(days=1))
+    assert (desk.journal_name, desk.desk_name) == ("j.db", socket.gethostname())
+    assert len(desk.history) == 23
+    past = open_desk(journal, DAY, today=DAY + timedelta(days=1))
     assert past.read_only is True
 
 
@@ -179,9 +182,10 @@ def test_memory_desk_is_the_demo_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    desk, history = open_desk(None, DAY, True, today=DAY)
+    desk, history = memory_desk(DAY, DAY)
     assert isinstance(desk, MemoryDesk)
     assert desk.location == "memory only (nothing is saved)"
+    assert (desk.journal_name, desk.desk_name) == ("memory only", "")
     assert len(history) > 50 and len(desk.engine.tokens()) > 40
     desk.act("book", "rao-10", "Asha", "walk-in")
     assert list(tmp_path.iterdir()) == []
@@ -196,9 +200,9 @@ def test_the_default_journal_lives_in_the_users_data_directory_and_help_says_whe
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     assert f"(default: {tmp_path / 'opd-tui' / 'journal.sqlite3'})" in capsys.readouterr().out
-    desk, _ = open_desk(None, None, False)
+    desk = open_desk(None, None, create=True)
     assert desk.location == str(tmp_path / "opd-tui" / "journal.sqlite3")
-    assert desk.engine.tokens() == []
+    assert desk.engine.tokens() == [] and desk.engine.doctors() == []
 
 
 def test_a_directory_is_not_a_journal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -206,3 +210,91 @@ def test_a_directory_is_not_a_journal(tmp_path: Path, capsys: pytest.CaptureFixt
         *run(capsys, "export", "--db", str(tmp_path)),
         f"{tmp_path} is a directory, not an opd-tui database",
     )
+
+
+def test_a_missing_journal_is_created_only_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from opd_tui.ui import start
+
+    path = tmp_path / "typo" / "j.db"
+    asked: list[tuple[Path, str]] = []
+
+    def say_no(where: Path, what: str) -> bool:
+        asked.append((where, what))
+        return False
+
+    monkeypatch.setattr(start, "ask_to_create", say_no)
+    assert run(capsys, "--db", str(path)) == (
+        0,
+        "",
+        f"opd-tui: no journal at {path}; nothing created\n",
+    )
+    assert asked == [
+        (
+            path,
+            "It starts with no doctors: to set it up with the demo clinic or your own, answer no "
+            "and add --demo or --clinic FILE.",
+        )
+    ]
+    assert not path.parent.exists()
+    _one_line_refusal(
+        *run(capsys, "serve", "--db", str(path)),
+        f"no journal at {path} (add --new to start a new one there)",
+    )
+    assert not path.parent.exists()
+
+
+def test_set_up_options_are_for_new_journals_only(
+    journal: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _one_line_refusal(
+        *run(capsys, "--db", str(journal), "--demo"),
+        f"{journal} already holds a journal: --demo and --clinic set up a new one",
+    )
+    _one_line_refusal(
+        *run(capsys, "--db", str(tmp_path / "new.db"), "--demo", "--clinic", "c.toml"),
+        "--demo and --clinic both set up a new journal: choose one",
+    )
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_a_new_journal_is_empty_unless_the_demo_or_a_clinic_file_sets_it_up(
+    tmp_path: Path,
+) -> None:
+    from opd_tui.wiring import clinic_from_file, demo_clinic
+
+    empty = open_desk(tmp_path / "empty.db", DAY, today=DAY, create=True)
+    assert (empty.clinic_name, empty.engine.doctors()) == ("OPD", [])
+    demo = open_desk(tmp_path / "demo.db", DAY, today=DAY, create=True, clinic=demo_clinic())
+    assert demo.clinic_name == "City General OPD"
+    assert [d.id for d in demo.engine.doctors()] == ["rao", "mehta", "iyer", "khan"]
+    assert demo.engine.tokens() == []
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text(
+        'clinic = "Hill Clinic"\npriorities = { paid = 6 }\n'
+        '[[doctors]]\nid = "sen"\nname = "Dr Sen"\nspecialty = "ENT"\n'
+        'slots = [ { id = "sen-9", start = "09:00", end = "10:00", capacity = 3 } ]\n'
+    )
+    hill = open_desk(
+        tmp_path / "hill.db", DAY, today=DAY, create=True, clinic=clinic_from_file(str(clinic))
+    )
+    assert (hill.clinic_name, hill.priorities["paid"]) == ("Hill Clinic", 6)
+    assert [(s.id, s.label, s.capacity) for s in hill.engine.slots()] == [
+        ("sen-9", "09:00–10:00", 3)
+    ]
+
+
+async def test_the_new_journal_question_answers_yes_only_to_yes(tmp_path: Path) -> None:
+    from opd_tui.ui.screens.confirm import Confirm
+    from opd_tui.ui.start import NewJournalQuestion
+
+    for key, answer in (("y", True), ("n", False), ("escape", False)):
+        app = NewJournalQuestion(tmp_path / "j.db", "It starts with no doctors.")
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, Confirm)
+            assert str(app.screen.question).startswith(f"There is no journal at {tmp_path}/j.db.")
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.return_value is answer

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..engine import Doctor, Seat, Slot, Stats, Token
+from ..engine import MAX_DELAY_MINUTES, Doctor, Seat, Slot, Stats, Token
 from ..engine.model import format_hhmm
 
 SourceName = Literal["emergency", "paid", "follow-up", "online", "walk-in"]
@@ -52,7 +52,10 @@ class CapacityIn(Body):
 
 class DelayIn(Body):
     minutes: int = Field(
-        ge=-720, le=720, description="later if positive, earlier if negative; not 0"
+        strict=True,
+        ge=-MAX_DELAY_MINUTES,
+        le=MAX_DELAY_MINUTES,
+        description="later if positive, earlier if negative; not 0",
     )
 
 

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import uvicorn
 
-from .. import demo
 from ..engine import OpdError
-from ..store import JournalDesk, SqliteStore, default_database
+from ..store import JournalDesk, NewClinic, SqliteStore
 from .app import create_app
 from .today import Today
 
@@ -20,18 +19,31 @@ API_KEY_ENV = "OPD_TUI_API_KEY"
 
 
 def serve(
-    db: Path | None, host: str, port: int, api_key: str | None, *, access_log: bool = False
+    db: Path,
+    host: str,
+    port: int,
+    api_key: str | None,
+    *,
+    access_log: bool = False,
+    create: bool = False,
+    clinic: NewClinic | None = None,
 ) -> int:
-    """Serve until interrupted. A refusal to start (no key off loopback, a taken port, a bad
-    journal) is an ``OpdError`` with one line for the user."""
+    """Serve until interrupted. A refusal to start (no key off loopback, a taken port, a bad or
+    missing journal) is an ``OpdError`` with one line for the user. A new journal is started at
+    ``db`` only when ``create`` says so, set up as ``clinic`` says."""
     if not api_key and not _is_loopback(host):
         raise OpdError(
             f"serving on {host} without an API key would show patients' names to the network: "
             f"set --api-key or {API_KEY_ENV}"
         )
-    store = SqliteStore(db or default_database())
+    if not create and not db.exists():
+        raise OpdError(f"no journal at {db} (add --new to start a new one there)")
+    clinic = clinic or NewClinic()
+    store = SqliteStore(db, create=create)
     try:
-        today = Today(store, setup=demo.set_up, clinic_name=demo.CLINIC_NAME)
+        today = Today(
+            store, setup=clinic.setup, clinic_name=clinic.name, priorities=clinic.priorities
+        )
         today()
         try:
             listener = socket.create_server((host, port), family=_family(host), backlog=2048)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+from collections.abc import Mapping
 from datetime import datetime
 
 from ..engine import Clock
@@ -22,11 +23,13 @@ class Today:
         clock: Clock = datetime.now,
         setup: SetUp | None = None,
         clinic_name: str = "OPD",
+        priorities: Mapping[str, int] | None = None,
     ) -> None:
         self.store = store
         self._clock = clock
         self._setup = setup
         self._clinic_name = clinic_name
+        self._priorities = priorities
         self._lock = threading.Lock()
         self._desk: JournalDesk | None = None
 
@@ -41,6 +44,7 @@ class Today:
                     clock=self._clock,
                     setup=self._setup,
                     clinic_name=self._clinic_name,
+                    priorities=self._priorities,
                     desk_id=f"service:{socket.gethostname()}:{os.getpid()}",
                 )
             return self._desk

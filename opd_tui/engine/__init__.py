@@ -1,6 +1,6 @@
 """The OPD token allocation engine: pure Python, no UI. Plain data in, plain events out."""
 
-from .engine import Clock, Engine
+from .engine import MAX_DELAY_MINUTES, Clock, Engine
 from .errors import Conflict, Invalid, NotFound, OpdError
 from .events import (
     EVENT_TYPES,
@@ -24,10 +24,12 @@ from .events import (
     Waitlisted,
 )
 from .model import DEFAULT_PRIORITIES, Doctor, Seat, Slot, SlotView, Source, Stats, Status, Token
+from .text import safe_lines, safe_text
 
 __all__ = [
     "DEFAULT_PRIORITIES",
     "EVENT_TYPES",
+    "MAX_DELAY_MINUTES",
     "Booked",
     "Bumped",
     "Cancelled",
@@ -60,4 +62,6 @@ __all__ = [
     "TokenWithdrawn",
     "Undone",
     "Waitlisted",
+    "safe_lines",
+    "safe_text",
 ]

@@ -67,6 +67,9 @@ Clock = Callable[[], datetime]
 UNDO_DEPTH = 50
 """How many of its own last actions an engine can take back, newest first."""
 
+MAX_DELAY_MINUTES = 720
+"""The most a doctor can run late (or early) in one go: half a day; more is a typing slip."""
+
 
 class Engine:
     """A clinic day in memory. Thread-safe: every call holds one lock."""
@@ -93,7 +96,8 @@ class Engine:
         self._numbers: dict[str, int] = {}
         self._arrivals = 0
         # This engine's own last actions, newest last: (action, its events, the moved token as
-        # it was before a move). Replaying events empties it: undo never crosses another desk.
+        # it was before a move). Replaying events empties it (undo never crosses another desk),
+        # and so does forget_actions.
         self._done: deque[tuple[str, list[Event], Token | None]] = deque(maxlen=UNDO_DEPTH)
         self._undos = 0  # how many actions were taken back: part of the action mark
 
@@ -128,7 +132,7 @@ class Engine:
                 raise Conflict(f"slot {slot_id!r} already exists")
             for other in slots:
                 if start_min < other.end_min and other.start_min < end_min:
-                    raise Conflict(f"slot {slot_id} overlaps {other.id} ({other.label})")
+                    raise Conflict(f"slot {slot_id} overlaps {self._slot_name(other)}–{other.end}")
             slot = Slot(slot_id, doctor_id, start_min, end_min, capacity)
             slots.append(slot)
             slots.sort(key=lambda s: s.start_min)
@@ -220,7 +224,7 @@ class Engine:
             token = self._live_token(token_id, "move")
             slot = self._slot(slot_id)
             if slot_id == token.slot_id:
-                raise Conflict(f"{token.number} is already in slot {slot_id}")
+                raise Conflict(f"{token.number} is already in {self._slot_name(slot)}")
             now = self._clock()
             origin = token.slot_id
             before = replace(token)
@@ -261,8 +265,16 @@ class Engine:
 
     def delay(self, doctor_id: str, minutes: int) -> list[Event]:
         """The doctor runs ``minutes`` later (or earlier, if negative) for every slot not yet over."""
-        if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes == 0:
-            raise Invalid(f"delay must be a non-zero number of minutes, not {minutes!r}")
+        if (
+            not isinstance(minutes, int)
+            or isinstance(minutes, bool)
+            or minutes == 0
+            or not -MAX_DELAY_MINUTES <= minutes <= MAX_DELAY_MINUTES
+        ):
+            raise Invalid(
+                f"delay must be a whole number of minutes from {-MAX_DELAY_MINUTES} to "
+                f"{MAX_DELAY_MINUTES}, other than 0; not {minutes!r}"
+            )
         with self._lock:
             slots = self._slots_of(doctor_id)
             now = self._clock()
@@ -272,7 +284,12 @@ class Engine:
                 raise Conflict(f"{self._doctors[doctor_id].name} has no slots left today")
             for slot in remaining:
                 if slot.delay + minutes < 0:
-                    raise Invalid(f"slot {slot.id} would start before its scheduled time")
+                    raise Invalid(f"{self._slot_name(slot)} would start before its scheduled time")
+                if slot.delay + minutes > MAX_DELAY_MINUTES:
+                    raise Invalid(
+                        f"{self._slot_name(slot)} would run more than {MAX_DELAY_MINUTES} "
+                        f"minutes late (it is {slot.delay} late already)"
+                    )
             for slot in remaining:
                 slot.delay += minutes
             events: list[Event] = [Delayed(now, doctor_id, minutes, tuple(s.id for s in remaining))]
@@ -323,6 +340,13 @@ class Engine:
                 )
             return undone
 
+    def forget_actions(self) -> None:
+        """From now on, undo reaches back only to actions taken after this call: a day scripted
+        into the engine (the demo's morning) is not the user's to take back. The action mark
+        changes, as after a replay."""
+        with self._lock:
+            self._done = deque(maxlen=UNDO_DEPTH)
+
     def last_action(self) -> list[Event] | None:
         """The events of the action ``undo`` would take back, if there is one."""
         with self._lock:
@@ -352,9 +376,9 @@ class Engine:
         first = events[-1] if isinstance(events[-1], Placed) else events[0]
         match first:
             case CapacityChanged(slot_id=slot_id, old=old, new=new):
-                return f"{slot_id} {old} → {new}"
+                return f"{self._slot_name(self._slots[slot_id])}, {old} → {new} seats"
             case Delayed(doctor_id=doctor_id, minutes=minutes):
-                return f"{doctor_id} {minutes:+d} min"
+                return f"{self._doctors[doctor_id].name} {minutes:+d} min"
         token = before or self._tokens[getattr(first, "token_id")]  # noqa: B009
         return f"{token.number} {token.patient}"
 
@@ -817,7 +841,7 @@ class Engine:
                 seating.wait(token)
                 events.append(_placed(Waitlisted, now, token))
                 return
-            self._preempt(seating, weakest, token, _reason(token, weakest), now, events)
+            self._preempt(seating, weakest, token, self._reason(token, weakest), now, events)
         seating.seat(token)
         events.append(_placed(Booked, now, token))
 
@@ -876,11 +900,30 @@ class Engine:
         best, weakest = seating.best_waiting(), seating.weakest()
         if best is None or weakest is None or best.rank < weakest.rank:
             return
-        self._preempt(seating, weakest, best, _reason(best, weakest), now, events)
+        self._preempt(seating, weakest, best, self._reason(best, weakest), now, events)
         seating.remove(best)
         seating.seat(best)
         seating.promotions += 1
         events.append(Promoted(now, best.id, slot_id, weakest.id))
+
+    def _reason(self, winner: Token, loser: Token) -> str:
+        """Why ``winner`` outranks ``loser``, in the words the activity log shows."""
+        if winner.priority > loser.priority:
+            return f"{self._ranked(winner)} > {self._ranked(loser)}"
+        return f"{self._ranked(winner)} = {self._ranked(loser)}, arrived earlier"
+
+    def _ranked(self, token: Token) -> str:
+        """A token's source and priority; a bumped token's says which way it was moved."""
+        usual = self.priorities[token.source]
+        if token.priority > usual:
+            return f"{token.source}, raised to {token.priority}"
+        if token.priority < usual:
+            return f"{token.source}, lowered to {token.priority}"
+        return f"{token.source} {token.priority}"
+
+    def _slot_name(self, slot: Slot) -> str:
+        """How people name a slot: its doctor and start time, ``Dr Asha Rao 10:00``."""
+        return f"{self._doctors[slot.doctor_id].name} {slot.start}"
 
     def _next_level(self, priority: int, up: bool) -> int | None:
         levels = self._levels
@@ -1039,13 +1082,6 @@ def _placed(kind: type[Booked] | type[Waitlisted], now: datetime, token: Token) 
         token.priority,
         token.arrival,
     )
-
-
-def _reason(winner: Token, loser: Token) -> str:
-    """Why ``winner`` outranks ``loser``, in the words the activity log shows."""
-    if winner.priority > loser.priority:
-        return f"{winner.source} {winner.priority} > {loser.source} {loser.priority}"
-    return f"{winner.source} {winner.priority} = {loser.source} {loser.priority}, arrived earlier"
 
 
 def _text(value: object, what: str) -> str:

@@ -110,6 +110,10 @@ class Slot:
     def label(self) -> str:
         return f"{self.start}–{self.end}"
 
+    def ended(self, minute: int) -> bool:
+        """Whether the slot, shifted by its delay, is over at ``minute`` of the day."""
+        return self.end_min + self.delay <= minute
+
 
 @dataclass(slots=True)
 class Token:

@@ -13,7 +13,7 @@ from collections.abc import Collection
 from datetime import time
 from typing import Any
 
-from ..engine import Invalid, Source
+from ..engine import MAX_DELAY_MINUTES, Invalid, Source
 from ..engine.model import format_hhmm, parse_hhmm
 from .model import (
     ACTION_KINDS,
@@ -247,8 +247,10 @@ class _Timeline:
         minutes = entry.get("minutes")
         if minutes is None:
             found.append(((*path, "minutes"), "required"))
-        elif not _whole(minutes) or minutes == 0:
-            found.append(((*path, "minutes"), f"must be a non-zero whole number, not {minutes!r}"))
+        elif not _whole(minutes) or minutes == 0 or abs(minutes) > MAX_DELAY_MINUTES:
+            most = MAX_DELAY_MINUTES
+            wanted = f"must be a whole number from {-most} to {most}, other than 0"
+            found.append(((*path, "minutes"), f"{wanted}; not {minutes!r}"))
             minutes = 0
         return Action(index, at, kind, target, number=minutes or 0)
 

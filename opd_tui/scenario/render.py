@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from ..engine import Stats
+from ..engine import Stats, safe_lines, safe_text
 from .report import DayReport, Waits
 
 STAT_FIELDS = (
@@ -79,7 +80,7 @@ def as_text(report: DayReport) -> str:
         out.append("  none")
     out.append("")
     out.append(WAIT_NOTE)
-    return "\n".join(out) + "\n"
+    return safe_lines("\n".join(out)) + "\n"  # for a terminal: names are shown, not obeyed
 
 
 def as_data(report: DayReport) -> dict[str, Any]:
@@ -154,7 +155,7 @@ def as_csv(report: DayReport) -> str:
     preempted rows fill ``times`` and the token's final ``status``.
     """
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, CSV_COLUMNS, lineterminator="\n")
+    writer = _SafeWriter(buffer, CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerow(
         {
@@ -194,6 +195,15 @@ def as_csv(report: DayReport) -> str:
             }
         )
     return buffer.getvalue()
+
+
+class _SafeWriter(csv.DictWriter):  # type: ignore[type-arg]  # not generic at run time
+    """CSV is read on terminals too: its text cells are shown, never obeyed."""
+
+    def writerow(self, rowdict: Mapping[str, Any]) -> Any:
+        return super().writerow(
+            {k: safe_text(v) if isinstance(v, str) else v for k, v in rowdict.items()}
+        )
 
 
 def _stats(stats: Stats) -> dict[str, Any]:

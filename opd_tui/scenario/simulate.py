@@ -6,6 +6,7 @@ import sys
 from datetime import date
 from typing import TextIO
 
+from ..engine import safe_text
 from .collector import collector_paused
 from .load import rehearse_file
 from .problems import ScenarioError
@@ -67,7 +68,7 @@ def _report(
         player = rehearse_file(path, day=day, progress=progress)
     except ScenarioError as error:
         for problem in error.problems:
-            print(problem, file=err)
+            print(safe_text(str(problem)), file=err)
         count = len(error.problems)
         print(f"opd-tui: {count} problem{'s' if count != 1 else ''}; nothing played", file=err)
         return None

@@ -14,7 +14,16 @@ from .base import (
     StoreError,
 )
 from .codec import as_dict, decode, encode
-from .desk import OPEN_DAY, JournalDesk, Outcome, Request, carry_over, default_database, open_desk
+from .desk import (
+    OPEN_DAY,
+    JournalDesk,
+    NewClinic,
+    Outcome,
+    Request,
+    carry_over,
+    default_database,
+    open_desk,
+)
 from .export import export_day
 from .sqlite import SCHEMA_VERSION, SqliteStore
 
@@ -26,6 +35,7 @@ __all__ = [
     "Decision",
     "JournalBusy",
     "JournalDesk",
+    "NewClinic",
     "NewDay",
     "Outcome",
     "Previous",

@@ -117,7 +117,8 @@ class NewDay:
 class Store(Protocol):
     """A journal of clinic days: every action with the events it caused, in one total order."""
 
-    location: str
+    location: str  # in full, for messages and help
+    name: str  # in a few words, for the dashboard's header: a file's name
 
     def day(self, day: date) -> DayInfo | None:
         """The day's record, or None if nothing was ever recorded for it."""

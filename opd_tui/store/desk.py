@@ -22,7 +22,7 @@ from typing import Any
 
 import platformdirs
 
-from ..desk import ACTIONS, Desk, MemoryDesk, ReadOnly
+from ..desk import ACTIONS, ReadOnly
 from ..engine import (
     DEFAULT_PRIORITIES,
     Clock,
@@ -61,12 +61,15 @@ class JournalDesk:
         clinic_name: str = "OPD",
         priorities: Mapping[str, int] | None = None,
         desk_id: str | None = None,
+        desk_name: str | None = None,
     ) -> None:
         self.store = store
         self.day = day
         self.read_only = day < (today or date.today())
         self.location = store.location
-        self.desk_id = desk_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.journal_name = store.name
+        self.desk_name = desk_name or socket.gethostname()
+        self.desk_id = desk_id or f"{self.desk_name}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._clock = clock
         self._now: datetime | None = None
         self._lock = threading.RLock()
@@ -345,26 +348,40 @@ def carry_over(engine: Engine, setup: list[Event]) -> list[Event]:
     return events
 
 
+@dataclass(frozen=True, slots=True)
+class NewClinic:
+    """How a new journal's first day is set up: its clinic's name, priorities and doctors and
+    slots (none unless asked for). Later days carry over the latest day's."""
+
+    name: str = "OPD"
+    setup: SetUp | None = None
+    priorities: Mapping[str, int] | None = None
+
+
 def open_desk(
     db: Path | None,
     day: date | None,
-    memory: bool,
     *,
     today: date | None = None,
-) -> tuple[Desk, list[Event]]:
-    """The desk the command line asks for, with the day's events so far (the activity log):
-    a throwaway demo that writes nothing, or a day of a journal file (today unless ``day``)."""
-    from .. import demo
-
+    create: bool = False,
+    clinic: NewClinic = NewClinic(),
+    desk_name: str | None = None,
+) -> JournalDesk:
+    """A desk on a day of a journal file (today unless ``day``). A missing file is refused
+    unless ``create`` says to start a new journal there, set up as ``clinic`` says."""
     today = today or date.today()
     day = day or today
-    if memory:
-        engine, history = demo.demo_day(day)
-        return MemoryDesk(engine, demo.CLINIC_NAME, day, read_only=day < today), history
-    store = SqliteStore(db or default_database(), create=day >= today)
+    store = SqliteStore(db or default_database(), create=create and day >= today)
     try:
-        desk = JournalDesk(store, day, today=today, setup=demo.set_up, clinic_name=demo.CLINIC_NAME)
+        return JournalDesk(
+            store,
+            day,
+            today=today,
+            setup=clinic.setup,
+            clinic_name=clinic.name,
+            priorities=clinic.priorities,
+            desk_name=desk_name,
+        )
     except BaseException:
         store.close()
         raise
-    return desk, desk.history

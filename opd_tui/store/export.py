@@ -10,7 +10,7 @@ import json
 from datetime import date
 from typing import Any, TextIO
 
-from ..engine import Engine, Token
+from ..engine import Engine, Token, safe_text
 from .base import Store, StoreError
 from .codec import as_dict, dumps
 
@@ -68,7 +68,7 @@ def export_day(store: Store, day: date, out: TextIO, fmt: str = "json") -> None:
     for event in events:
         data = {k: v for k, v in event.items() if k not in EVENT_FIELDS}
         row = [event.get(name, "") for name in EVENT_FIELDS[:-1]]
-        writer.writerow([*(_cell(value) for value in row), dumps(data)])
+        writer.writerow([*(_cell(value) for value in row), safe_text(dumps(data))])
 
 
 def _token(token: Token, doctor_id: str) -> dict[str, Any]:
@@ -88,7 +88,10 @@ def _token(token: Token, doctor_id: str) -> dict[str, Any]:
 
 
 def _cell(value: Any) -> Any:
-    """Names are untrusted: a spreadsheet must not run a cell that starts like a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
+    """Names are untrusted: a spreadsheet must not run a cell that starts like a formula, nor a
+    terminal a control character (JSON keeps the exact text)."""
+    if not isinstance(value, str):
+        return "" if value is None else value
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        value = "'" + value
+    return safe_text(value)

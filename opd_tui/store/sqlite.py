@@ -105,6 +105,7 @@ class SqliteStore:
     def __init__(self, path: Path | str, *, create: bool = True) -> None:
         self.path = Path(path).expanduser()
         self.location = str(self.path)
+        self.name = self.path.name
         version = self._inspect(create)
         self._con = self._connect()
         try:

@@ -26,10 +26,12 @@ from ..engine import (
     Served,
     SlotAdded,
     SlotRestored,
+    Token,
     TokenRestored,
     TokenWithdrawn,
     Undone,
     Waitlisted,
+    safe_text,
 )
 from . import palette
 from .cells import plain
@@ -43,19 +45,23 @@ def slot_name(engine: Engine, slot_id: str) -> str:
     """``Dr Asha Rao 10:00``: how people name a slot."""
     try:
         slot = engine.slot(slot_id)
-        return f"{engine.doctor(slot.doctor_id).name} {slot.start}"
+        return safe_text(f"{engine.doctor(slot.doctor_id).name} {slot.start}")
     except OpdError:
         return slot_id
+
+
+def named(token: Token) -> str:
+    """``RAO-014 Sneha Pillai``: how people name a token."""
+    return safe_text(f"{token.number} {token.patient}")
 
 
 def who(engine: Engine, token_id: str | None) -> str:
     if token_id is None:
         return "a new seat"
     try:
-        token = engine.token(token_id)
+        return named(engine.token(token_id))
     except OpdError:
         return token_id
-    return f"{token.number} {token.patient}"
 
 
 def describe(event: Event, engine: Engine) -> Text:
@@ -75,7 +81,7 @@ def describe(event: Event, engine: Engine) -> Text:
             )
         case Booked() | Waitlisted():
             verb = "booked" if isinstance(event, Booked) else "waitlisted (slot full)"
-            text = Text(f"{event.number} {event.patient} {verb} · ", no_wrap=True)
+            text = plain(f"{event.number} {event.patient} {verb} · ")
             text.append(f"{event.source} {event.priority}", palette.SOURCE_STYLES[event.source])
             text.append(f" · {slot_name(engine, event.slot_id)}")
             return text
@@ -106,8 +112,9 @@ def describe(event: Event, engine: Engine) -> Text:
         case TokenRestored(token_id=token_id, status=status):
             where = slot_name(engine, event.slot_id)
             return plain(f"↶ {who(engine, token_id)} back as {status.value} · {where}")
-        case TokenWithdrawn(token_id=token_id):
-            return plain(f"↶ {token_id} withdrawn · {slot_name(engine, event.slot_id)}")
+        case TokenWithdrawn():
+            # The undo line just above names the booking; the token itself is gone.
+            return plain(f"↶ booking withdrawn · {slot_name(engine, event.slot_id)}")
         case SlotRestored(slot_id=slot_id, capacity=capacity):
             return plain(f"↶ {slot_name(engine, slot_id)} as it was (capacity {capacity})")
         case DoctorAdded(name=name, specialty=specialty):

@@ -12,9 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, DataTable, Footer
@@ -32,12 +34,14 @@ from ..engine import (
     Status,
     Token,
     Undone,
+    safe_lines,
+    safe_text,
 )
 from ..engine.events import Placed
 from ..scenario import Player
 from ..store.base import StoreError
 from . import cells
-from .activity import ActivityLog, slot_name, who
+from .activity import ActivityLog, named, slot_name, who
 from .header import ClinicHeader
 from .keys import KEYS, REPLAY_ACTIONS, bindings
 from .marks import Alert, Marks
@@ -48,7 +52,7 @@ from .screens.confirm import Confirm
 from .screens.delay import DelayForm
 from .screens.find import FindPatient
 from .screens.help import HelpScreen
-from .screens.move import MovePicker
+from .screens.move import MovePicker, move_doubts
 from .tables import BookedTable, DoctorTable, Row, ScheduleTable, Table, WaitingTable
 
 POLL_SECONDS = 0.5
@@ -98,7 +102,6 @@ class OpdApp(App[None]):
         self.doctor_id: str | None = None
         self.slot_id: str | None = None
         self.last_alert: Alert | None = None
-        self.token_table_id = "booked"
 
     # ----------------------------------------------------------------- layout
 
@@ -133,12 +136,33 @@ class OpdApp(App[None]):
         self.refresh_header()
         self.set_interval(POLL_SECONDS, self.tick)
         self.query_one("#doctors").focus()
-        self.on_resize()
+        self.lay_out(self.size)
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 110, "narrow")
-        self.set_class(self.size.height < 30, "short")
-        self.set_class(self.size.width >= 150, "wide")
+    def on_resize(self, event: events.Resize) -> None:
+        # This runs before App's own handler has taken in the new size, so ``self.size`` is
+        # still the old one here: the event's is the truth.
+        self.lay_out(event.size)
+
+    def lay_out(self, size: Size) -> None:
+        """The room-aware layout classes of the stylesheet, for a terminal of ``size``."""
+        self.set_class(size.width < 110, "narrow")
+        self.set_class(size.height < 30, "short")
+        self.set_class(size.width >= 150, "wide")
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast, from any screen, as plain words: names in it are shown, never obeyed
+        (no markup, no control characters)."""
+        super().notify(
+            safe_lines(message), title=safe_text(title), severity=severity, timeout=timeout
+        )
 
     # --------------------------------------------------------------- rendering
 
@@ -164,14 +188,14 @@ class OpdApp(App[None]):
 
     def schedule_row(self, slot: Slot) -> Row:
         stats = self.engine.slot_stats(slot.id)
-        flashing = self.shown_marks.flashing(slot.id, self.monotonic())
+        flash = self.shown_marks.slot(slot.id, self.monotonic())
         return (
             slot.id,
             [
                 cells.slot_time(slot),
                 cells.seats(stats),
                 cells.waiting(stats),
-                cells.slot_flags(stats, flashing),
+                cells.slot_flags(stats, flash),
                 cells.occupancy(stats),
                 cells.served(stats),
             ],
@@ -183,7 +207,7 @@ class OpdApp(App[None]):
         self.doctor_id = doctor_id
         slots = self.engine.slots(doctor_id)
         schedule = self.query_one(ScheduleTable)
-        schedule.border_title = f"Schedule · {self.engine.doctor(doctor_id).name}"
+        schedule.border_title = cells.content(f"Schedule · {self.engine.doctor(doctor_id).name}")
         schedule.sync_rows([self.schedule_row(slot) for slot in slots])
         doctors = self.query_one(DoctorTable)
         if doctors.cursor_key != doctor_id:
@@ -195,24 +219,29 @@ class OpdApp(App[None]):
         elif changed:
             self.show_slot(None)
 
+    def minute_now(self) -> int:
+        """The minute of the clinic day on the dashboard's clock: which slots have ended."""
+        now = self.wall_clock()
+        return now.hour * 60 + now.minute
+
     def current_slot(self, slots: list[Slot]) -> str | None:
         """The slot a coordinator most likely wants: the first one not over yet."""
-        now = self.wall_clock()
-        minute = now.hour * 60 + now.minute
-        live = [slot for slot in slots if slot.end_min + slot.delay > minute]
+        minute = self.minute_now()
+        live = [slot for slot in slots if not slot.ended(minute)]
         candidates = live or slots
         return candidates[0].id if candidates else None
 
     def show_slot(self, slot_id: str | None) -> None:
+        fresh = slot_id != self.slot_id
         self.slot_id = slot_id
         booked, waiting = self.query_one(BookedTable), self.query_one(WaitingTable)
         if slot_id is None:
-            booked.sync_rows([])
-            waiting.sync_rows([])
+            booked.sync_rows([], fresh=fresh)
+            waiting.sync_rows([], fresh=fresh)
             return
         now = self.monotonic()
         view = self.engine.slot_view(slot_id)
-        booked.border_title = f"Booked · {slot_name(self.engine, slot_id)}"
+        booked.border_title = cells.content(f"Booked · {slot_name(self.engine, slot_id)}")
         booked.sync_rows(
             [
                 (
@@ -220,11 +249,13 @@ class OpdApp(App[None]):
                     self.token_cells(seat.token, seat.position + 1, now, seat.estimate),
                 )
                 for seat in view.booked
-            ]
+            ],
+            fresh=fresh,
         )
         waiting.border_title = f"Waitlist · {len(view.waiting)}"
         waiting.sync_rows(
-            [(t.id, self.token_cells(t, i + 1, now)) for i, t in enumerate(view.waiting)]
+            [(t.id, self.token_cells(t, i + 1, now)) for i, t in enumerate(view.waiting)],
+            fresh=fresh,
         )
 
     def token_cells(
@@ -235,7 +266,7 @@ class OpdApp(App[None]):
             cells.plain(position),
             cells.plain(token.number),
             cells.plain(token.patient),
-            cells.source(token.source, token.priority),
+            cells.source(token.source, token.priority, self.engine.priorities[token.source]),
             cells.plain(token.arrived_at.strftime("%H:%M")),
         ]
         if estimate is not None:
@@ -281,9 +312,9 @@ class OpdApp(App[None]):
             self.toast(events, alerts)
         elif undone is not None:
             where = "Another desk undid" if elsewhere else "Undone"
-            self.notify(f"{where}: {undone.action} {undone.subject}", title="Undo", markup=False)
+            self.notify(f"{where}: {undone.action} {undone.subject}", title="Undo")
         elif elsewhere and self.slot_id in slots:
-            self.notify("Another desk changed this slot.", title="Updated", markup=False)
+            self.notify("Another desk changed this slot.", title="Updated")
 
     def toast(self, events: list[Event], alerts: list[Alert]) -> None:
         lines = []
@@ -301,14 +332,14 @@ class OpdApp(App[None]):
             lines.append("Press j to jump there.")
         title = f"Preemption · {where}" if any(a.preemption for a in alerts) else where
         self.clear_notifications()  # the newest change is the news; the log keeps the rest
-        self.notify("\n".join(lines), title=title, severity="warning", timeout=8, markup=False)
+        self.notify("\n".join(lines), title=title, severity="warning", timeout=8)
 
     def tick(self) -> None:
         """Twice a second: bring in other desks' actions and let expired highlights fade."""
         try:
             events = self.desk.poll()
         except OpdError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.notify(str(error), severity="error")
             events = []
         if events:
             self.after(events, elsewhere=True)
@@ -335,12 +366,17 @@ class OpdApp(App[None]):
         self.after(events)
         return events
 
-    def attempt(self, action: str, *args: Any, **kwargs: Any) -> None:
-        """Like ``perform``, for keys: a refusal becomes a notification and changes nothing."""
+    def attempt(self, action: str, *args: Any, done: str = "", **kwargs: Any) -> bool:
+        """Like ``perform``, for keys: a refusal becomes a notification and changes nothing;
+        success is confirmed in a toast naming whom it was done to (``done``)."""
         try:
             self.perform(action, *args, **kwargs)
         except OpdError as error:
-            self.notify(str(error), title="Not done", severity="error", markup=False)
+            self.notify(str(error), title="Not done", severity="error")
+            return False
+        if done:
+            self.notify(done, title="Done")
+        return True
 
     def writable(self) -> bool:
         """Whether actions may run now; says why not, before a form is even opened."""
@@ -350,20 +386,21 @@ class OpdApp(App[None]):
             reason = "this day is read-only"
         else:
             return True
-        self.notify(reason, title="Not done", severity="error", markup=False)
+        self.notify(reason, title="Not done", severity="error")
         return False
 
     def selected_token(self) -> Token | None:
-        """The token under the cursor of the focused token table, else of the last one used."""
-        if isinstance(self.focused, BookedTable | WaitingTable) and self.focused.id:
-            self.token_table_id = self.focused.id
-        table = self.query_one(f"#{self.token_table_id}", Table)
-        key = table.cursor_key
+        """The highlighted token of the focused token table, and nothing else: a key acts only on
+        the patient the coordinator sees selected."""
+        table = self.focused
+        key = table.cursor_key if isinstance(table, BookedTable | WaitingTable) else None
         if key is None:
-            other = "waiting" if self.token_table_id == "booked" else "booked"
-            key = self.query_one(f"#{other}", Table).cursor_key
-        if key is None:
-            self.notify("Select a token first.", severity="warning")
+            self.notify(
+                "Select a token first: Tab to the Booked list or the Waitlist, then highlight "
+                "the patient with the arrow keys.",
+                title="No token selected",
+                severity="warning",
+            )
             return None
         return self.engine.token(key)
 
@@ -381,8 +418,21 @@ class OpdApp(App[None]):
             placed = next((e for e in events or [] if isinstance(e, Placed)), None)
             if placed is not None:
                 self.jump_to_token(placed.token_id)
+                token = self.engine.token(placed.token_id)
+                where = "booked" if token.status is Status.BOOKED else "on the waitlist"
+                self.notify(f"{named(token)} {where} · {slot_name(self.engine, token.slot_id)}")
 
-        self.push_screen(BookForm(self.engine, self.doctor_id, self.slot_id, submit), booked)
+        form = BookForm(self.engine, self.doctor_id, self.slot_id, self.minute_now(), submit)
+        self.push_screen(form, booked)
+
+    def confirm_then(self, title: str, question: str, act: Callable[[], object]) -> None:
+        """Ask ``question`` first; ``act`` runs only on yes."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                act()
+
+        self.push_screen(Confirm(title, question), answered)
 
     def action_cancel(self) -> None:
         if not self.writable():
@@ -390,25 +440,36 @@ class OpdApp(App[None]):
         token = self.selected_token()
         if token is None:
             return
-        question = Text(f"Cancel {token.number} {token.patient}? This cannot be undone here.")
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.attempt("cancel", token.id)
-
-        self.push_screen(Confirm("Cancel token", question), answered)
+        self.confirm_then(
+            "Cancel token",
+            f"Cancel {named(token)}? ctrl+z undoes it.",
+            lambda: self.attempt("cancel", token.id, done=f"{named(token)} cancelled"),
+        )
 
     def action_bump(self, up: bool) -> None:
+        if not self.writable():
+            return
         if token := self.selected_token():
-            self.attempt("bump", token.id, up=up)
+            way = "raised" if up else "lowered"
+            self.attempt("bump", token.id, up=up, done=f"{named(token)} {way} one class")
 
     def action_serve(self) -> None:
+        if not self.writable():
+            return
         if token := self.selected_token():
-            self.attempt("serve", token.id)
+            self.attempt("serve", token.id, done=f"{named(token)} marked seen")
 
     def action_no_show(self) -> None:
-        if token := self.selected_token():
-            self.attempt("no_show", token.id)
+        if not self.writable():
+            return
+        token = self.selected_token()
+        if token is None:
+            return
+        self.confirm_then(
+            "No-show",
+            f"Mark {named(token)} as a no-show? ctrl+z undoes it.",
+            lambda: self.attempt("no_show", token.id, done=f"{named(token)} marked no-show"),
+        )
 
     def action_move(self) -> None:
         if not self.writable():
@@ -419,13 +480,27 @@ class OpdApp(App[None]):
         if token.status not in (Status.BOOKED, Status.WAITING):
             self.notify(f"{token.number} is {token.status.value.lower()}.", severity="error")
             return
+        minute = self.minute_now()
 
-        def chosen(slot_id: str | None) -> None:
-            if slot_id:
-                self.attempt("move", token.id, slot_id)
+        def move(slot_id: str) -> None:
+            if self.attempt("move", token.id, slot_id):
+                moved = self.engine.token(token.id)
+                now = f" (now {moved.number})" if moved.number != token.number else ""
+                self.notify(f"{named(token)} moved to {slot_name(self.engine, slot_id)}{now}")
                 self.jump_to_token(token.id)
 
-        self.push_screen(MovePicker(self.engine, token), chosen)
+        def chosen(slot_id: str | None) -> None:
+            if not slot_id:
+                return
+            doubts = move_doubts(self.engine, token, self.engine.slot(slot_id), minute)
+            if not doubts:
+                move(slot_id)
+                return
+            where = slot_name(self.engine, slot_id)
+            question = f"Move {named(token)} to {where}?\n\n" + "\n".join(doubts)
+            self.confirm_then("Move token", question, lambda: move(slot_id))
+
+        self.push_screen(MovePicker(self.engine, token, minute), chosen)
 
     def action_undo(self) -> None:
         self.attempt("undo")
@@ -487,7 +562,6 @@ class OpdApp(App[None]):
         table = self.query_one(f"#{table_id}", Table)
         table.select_key(token.id)
         table.focus()
-        self.token_table_id = table_id
 
     # ----------------------------------------------------------------- replay
 
@@ -614,11 +688,6 @@ class OpdApp(App[None]):
         key = self.query_one(ScheduleTable).key_at(event.row_key.value)
         if key and key != self.slot_id:
             self.show_slot(key)
-
-    @on(DataTable.RowHighlighted, "#booked, #waiting")
-    def token_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table.id:
-            self.token_table_id = event.data_table.id
 
     @on(DataTable.CellSelected, "#overview")
     def overview_selected(self, event: DataTable.CellSelected) -> None:

@@ -1,23 +1,35 @@
-"""Engine data turned into table cells. Every cell is a ``Text``, never markup, so whatever a
-patient's name holds is shown as typed and cannot change how the screen is drawn."""
+"""Engine data turned into table cells. Every cell is a ``Text``, never markup, and passes through
+``safe_text``, so whatever a patient's name holds is shown, never obeyed by the terminal."""
 
 from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
+from textual.content import Content
 
-from ..engine import Slot, Source, Stats, Token
+from ..engine import Slot, Source, Stats, Token, safe_text
 from . import palette
 from .marks import Mark
 
 
 def plain(value: object, style: Style | str = "") -> Text:
-    return Text(str(value), style=style, no_wrap=True, overflow="ellipsis")
+    return Text(safe_text(str(value)), style=style, no_wrap=True, overflow="ellipsis")
 
 
-def source(value: Source, priority: int | None = None) -> Text:
-    """``emergency 5``: where a token came from, and its priority when given."""
-    label = value.value if priority is None else f"{value.value} {priority}"
+def content(value: str) -> Content:
+    """Words for a border title: plain, never markup (a ``[`` in a name stays a ``[``)."""
+    return Content(safe_text(value))
+
+
+def source(value: Source, priority: int | None = None, usual: int | None = None) -> Text:
+    """``emergency 5``: where a token came from, and its priority when given. A priority other
+    than the source's ``usual`` one was bumped, and says which way: ``walk-in↑3``."""
+    if priority is None:
+        label = value.value
+    elif usual is None or priority == usual:
+        label = f"{value.value} {priority}"
+    else:
+        label = f"{value.value}{'↑' if priority > usual else '↓'}{priority}"
     return plain(label, palette.SOURCE_STYLES[value])
 
 
@@ -70,34 +82,37 @@ def utilisation(stats: Stats, width: int = 8) -> Text:
     return bar
 
 
-def slot_flags(stats: Stats, flashing: bool) -> Text:
-    """Why a slot stands out: a fresh preemption, a full house, patients waiting."""
-    if flashing:
-        return plain("▼ PREEMPTED", palette.FLASH)
+def slot_flags(stats: Stats, flash: Mark | None) -> Text:
+    """Why a slot stands out: a fresh preemption or promotion, a full house."""
+    if flash is not None:
+        return plain(flash.label, flash.style)
     if stats.capacity and stats.occupied >= stats.capacity:
         return plain("FULL", palette.FULL)
     return plain("")
 
 
 def slot_time(slot: Slot) -> Text:
-    text = plain(slot.label)
-    if slot.delay:
-        text.append(f" +{slot.delay}m", palette.WAITING)
+    """``10:00–11:00``; a slot that runs late shows its start and the shift instead, which fits
+    the column at every width: ``10:00 +15m``."""
+    if not slot.delay:
+        return plain(slot.label)
+    text = plain(f"{slot.start} ")
+    text.append(f"+{slot.delay}m", palette.WAITING)
     return text
 
 
-def overview_cell(stats: Stats, flashing: bool) -> Text:
+def overview_cell(stats: Stats, flash: Mark | None) -> Text:
     """A slot in the hospital-wide grid: a small occupancy bar, seats, waitlist, a flash."""
     text = occupancy(stats, width=6)
     seats_text = plain(f" {stats.occupied:>2}/{stats.capacity:<2}")
-    if flashing:
-        seats_text.stylize(palette.FLASH)
+    if flash is not None:
+        seats_text.stylize(flash.style)
     elif stats.capacity and stats.occupied >= stats.capacity:
         seats_text.stylize(palette.FULL)
     text.append_text(seats_text)
     text.append(f" +{stats.waiting:<2}" if stats.waiting else "    ", palette.WAITING)
-    if flashing:
-        text.append("▼", palette.FLASH)
+    if flash is not None:
+        text.append(flash.symbol, flash.style)
     return text
 
 

@@ -20,6 +20,10 @@ class Mark(Enum):
     PROMOTED = ("▲", "PROMOTED", Style(color="#1c1c1c", bgcolor="#46c47e", bold=True))
 
     @property
+    def symbol(self) -> str:
+        return str(self.value[0])
+
+    @property
     def label(self) -> str:
         return f"{self.value[0]} {self.value[1]}"
 
@@ -43,21 +47,27 @@ class Marks:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self._tokens: dict[str, tuple[Mark, float]] = {}
-        self._slots: dict[str, float] = {}
+        self._slots: dict[str, tuple[Mark, float]] = {}
 
     def note(self, events: Iterable[Event], now: float) -> list[Alert]:
+        """Mark what ``events`` (one action's, or one look at other desks') did. A slot flashes
+        PREEMPTED if anyone lost a seat there, else PROMOTED: a seat added or freed is no
+        preemption."""
         until = now + self.seconds
         alerts: list[Alert] = []
+        preempted: set[str] = set()
         for event in events:
             if isinstance(event, Preempted):
                 self._tokens[event.token_id] = (Mark.PREEMPTED, until)
                 if event.by is not None:
                     self._tokens[event.by] = (Mark.TOOK_SEAT, until)
-                self._slots[event.slot_id] = until
+                self._slots[event.slot_id] = (Mark.PREEMPTED, until)
+                preempted.add(event.slot_id)
                 alerts.append(Alert(event.slot_id, event.token_id, True))
             elif isinstance(event, Promoted):
                 self._tokens[event.token_id] = (Mark.PROMOTED, until)
-                self._slots[event.slot_id] = until
+                if event.slot_id not in preempted:
+                    self._slots[event.slot_id] = (Mark.PROMOTED, until)
                 alerts.append(Alert(event.slot_id, event.token_id, False))
         return alerts
 
@@ -65,13 +75,15 @@ class Marks:
         found = self._tokens.get(token_id)
         return found[0] if found and found[1] > now else None
 
-    def flashing(self, slot_id: str, now: float) -> bool:
-        return self._slots.get(slot_id, 0.0) > now
+    def slot(self, slot_id: str, now: float) -> Mark | None:
+        """How the slot flashes now: PREEMPTED, PROMOTED, or not at all."""
+        found = self._slots.get(slot_id)
+        return found[0] if found and found[1] > now else None
 
     def expire(self, now: float) -> tuple[set[str], set[str]]:
         """Forget what has run out; returns the token ids and slot ids whose marks ended."""
         tokens = {t for t, (_, until) in self._tokens.items() if until <= now}
-        slots = {s for s, until in self._slots.items() if until <= now}
+        slots = {s for s, (_, until) in self._slots.items() if until <= now}
         for token_id in tokens:
             del self._tokens[token_id]
         for slot_id in slots:

@@ -50,4 +50,4 @@ class OverviewTable(DataTable[Text]):
 
     @staticmethod
     def _cell(engine: Engine, slot_id: str, marks: Marks, now: float) -> Text:
-        return cells.overview_cell(engine.slot_stats(slot_id), marks.flashing(slot_id, now))
+        return cells.overview_cell(engine.slot_stats(slot_id), marks.slot(slot_id, now))

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from ..engine import safe_text
 from ..scenario import Player
 from . import palette
 
@@ -32,6 +33,6 @@ class ReplayBar(Widget):
         if upcoming is None:
             bar.append(" · end of the day", palette.DIM)
         else:
-            bar.append(f" · next: {upcoming.describe()}", palette.DIM)
+            bar.append(f" · next: {safe_text(upcoming.describe())}", palette.DIM)
         bar.append("   space play/pause · ←/→ step · [ ] speed", palette.DIM)
         return bar

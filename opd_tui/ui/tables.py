@@ -5,6 +5,9 @@ remembers which key (a doctor, slot or token id) each line shows. ``sync_rows`` 
 strategy: each line gets its new row, only the cells that changed are redrawn, lines are added or
 dropped only at the end, and the cursor follows its key. Nothing is rebuilt and the row count
 rarely changes, so the cursor, the scroll position and the screen layout stay where they were.
+
+A token table never lets its cursor slide onto another patient: when the token under the cursor
+leaves the list, the cursor is hidden and nothing is selected until the coordinator moves it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Sequence
 from typing import Self
 
 from rich.text import Text
+from textual import events
 from textual.geometry import Region
 from textual.widgets import DataTable
 
@@ -31,6 +35,9 @@ class Table(DataTable[Text]):
     """A row-cursor table whose columns are declared once, as (key, label, width)."""
 
     COLUMNS: Sequence[tuple[str, str, int | None]] = ()
+    HIDES_LOST_CURSOR = False
+    """Whether the cursor hides when its row's key leaves the table, rather than resting on
+    whatever row takes that line."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(cursor_type="row", id=id, classes=classes)
@@ -48,8 +55,10 @@ class Table(DataTable[Text]):
 
     @property
     def cursor_key(self) -> str | None:
-        """The key of the row under the cursor, if any."""
-        return self.keys[self.cursor_row] if 0 <= self.cursor_row < len(self.keys) else None
+        """The key of the row under the cursor, if any; none while the cursor is hidden."""
+        if not self.show_cursor or not 0 <= self.cursor_row < len(self.keys):
+            return None
+        return self.keys[self.cursor_row]
 
     def key_at(self, line: str | None) -> str | None:
         """The key shown on a DataTable row (as a row key's value)."""
@@ -60,6 +69,7 @@ class Table(DataTable[Text]):
         line = self._lines.get(key)
         if line is None:
             return False
+        self.show_cursor = True
         self.move_cursor(row=line, animate=False)
         return True
 
@@ -80,17 +90,60 @@ class Table(DataTable[Text]):
             if self.get_cell(name, column) != cell:
                 self.update_cell(name, column, cell)
 
-    def sync_rows(self, rows: Sequence[Row]) -> None:
-        """Show exactly ``rows``, in order, redrawing only the cells that changed."""
-        cursor_key = self.cursor_key
+    def sync_rows(self, rows: Sequence[Row], *, fresh: bool = False) -> None:
+        """Show exactly ``rows``, in order, redrawing only the cells that changed. ``fresh`` says
+        they are another list (another slot's), so the cursor starts again at the top."""
+        cursor_key = None if fresh else self.cursor_key
         for line, (_, cells) in enumerate(rows):
             self._show(line, cells)
         for line in range(len(rows), len(self.keys)):
             self.remove_row(str(line))
         self.keys = [key for key, _ in rows]
         self._lines = {key: line for line, key in enumerate(self.keys)}
-        if cursor_key is not None and cursor_key != self.cursor_key:
-            self.select_key(cursor_key)
+        if fresh:
+            self.show_cursor = True
+            self.move_cursor(row=0, animate=False)
+        elif cursor_key is not None and cursor_key != self.cursor_key:
+            followed = self.select_key(cursor_key)
+            if not followed and self.HIDES_LOST_CURSOR:
+                self.show_cursor = False
+
+    # A hidden cursor comes back where it stands at the first move, so the coordinator sees
+    # which patient is selected before any key acts on one.
+
+    def _reveal(self) -> bool:
+        if self.show_cursor or not self.keys:
+            return False
+        self.show_cursor = True
+        return True
+
+    def action_cursor_up(self) -> None:
+        if not self._reveal():
+            super().action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        if not self._reveal():
+            super().action_cursor_down()
+
+    def action_page_up(self) -> None:
+        self._reveal()
+        super().action_page_up()
+
+    def action_page_down(self) -> None:
+        self._reveal()
+        super().action_page_down()
+
+    def action_scroll_top(self) -> None:
+        self._reveal()
+        super().action_scroll_top()
+
+    def action_scroll_bottom(self) -> None:
+        self._reveal()
+        super().action_scroll_bottom()
+
+    async def _on_click(self, event: events.Click) -> None:
+        """Runs before DataTable's own click handler, which moves only a shown cursor."""
+        self._reveal()
 
 
 class DoctorTable(Table):
@@ -109,6 +162,7 @@ class ScheduleTable(Table):
 
 
 class BookedTable(Table):
+    HIDES_LOST_CURSOR = True
     COLUMNS = (
         ("pos", "#", 2),
         ("number", "Token", 9),
@@ -124,4 +178,5 @@ class BookedTable(Table):
 class WaitingTable(Table):
     """The booked list's columns, less the estimated time: nobody waiting has one."""
 
+    HIDES_LOST_CURSOR = True
     COLUMNS = tuple(column for column in BookedTable.COLUMNS if column[0] != "estimate")

@@ -9,6 +9,8 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ...engine import safe_text
+
 T = TypeVar("T")
 
 
@@ -21,6 +23,6 @@ class Dialog(ModalScreen[T]):
     def show_error(self, message: str) -> None:
         """Show a refusal inside the dialog; what was typed stays where it is."""
         error = self.query_one("#error", Static)
-        error.update(Text(message))
+        error.update(Text(safe_text(message)))
         error.display = True
         self.app.bell()

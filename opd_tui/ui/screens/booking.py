@@ -1,4 +1,5 @@
-"""The booking form: patient, source, doctor and slot, preselected from the dashboard."""
+"""The booking form: patient, source, doctor and slot, preselected from the dashboard. Slots that
+have ended are marked and never preselected."""
 
 from __future__ import annotations
 
@@ -10,30 +11,44 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ...engine import Engine, Event, OpdError, Source
+from ..cells import plain
 from .base import Dialog
 
 Submit = Callable[[str, str, str], list[Event]]
 
 
-def slot_choices(engine: Engine, doctor_id: str) -> list[tuple[str, str]]:
+def slot_choices(engine: Engine, doctor_id: str, minute: int) -> list[tuple[str, str]]:
     choices = []
     for slot in engine.slots(doctor_id):
         stats = engine.slot_stats(slot.id)
         free = slot.capacity - stats.occupied
         room = f"{free} free" if free > 0 else "full"
         wait = f", {stats.waiting} waiting" if stats.waiting else ""
-        choices.append((f"{slot.label}  {room}{wait}", slot.id))
+        ended = "  (ended)" if slot.ended(minute) else ""
+        choices.append((f"{slot.label}  {room}{wait}{ended}", slot.id))
     return choices
+
+
+def open_slot(engine: Engine, doctor_id: str, minute: int, wanted: str | None) -> str | None:
+    """The slot to preselect: ``wanted`` unless it has ended, else the doctor's next open one."""
+    slots = engine.slots(doctor_id)
+    live = [slot.id for slot in slots if not slot.ended(minute)]
+    if wanted in live:
+        return wanted
+    return live[0] if live else None
 
 
 class BookForm(Dialog[list[Event]]):
     """Returns the booking's events; a refusal is shown in the form, which keeps what was typed."""
 
-    def __init__(self, engine: Engine, doctor_id: str, slot_id: str, submit: Submit) -> None:
+    def __init__(
+        self, engine: Engine, doctor_id: str, slot_id: str, minute: int, submit: Submit
+    ) -> None:
         super().__init__()
         self.engine = engine
         self.doctor_id = doctor_id
-        self.slot_id = slot_id
+        self.minute = minute
+        self.slot_id = open_slot(engine, doctor_id, minute, slot_id)
         self.submit = submit
 
     def compose(self) -> ComposeResult:
@@ -53,7 +68,7 @@ class BookForm(Dialog[list[Event]]):
             with Horizontal(classes="field"):
                 yield Label("Doctor")
                 yield Select(
-                    [(f"{d.name} · {d.specialty}", d.id) for d in self.engine.doctors()],
+                    [(plain(f"{d.name} · {d.specialty}"), d.id) for d in self.engine.doctors()],
                     value=self.doctor_id,
                     allow_blank=False,
                     id="doctor",
@@ -61,9 +76,9 @@ class BookForm(Dialog[list[Event]]):
             with Horizontal(classes="field"):
                 yield Label("Slot")
                 yield Select(
-                    slot_choices(self.engine, self.doctor_id),
-                    value=self.slot_id,
-                    allow_blank=False,
+                    slot_choices(self.engine, self.doctor_id, self.minute),
+                    value=self.slot_id or Select.NULL,
+                    prompt="Choose a slot",
                     id="slot",
                 )
             yield Static(id="error", classes="error")
@@ -81,10 +96,9 @@ class BookForm(Dialog[list[Event]]):
             return
         self.doctor_id = event.value
         slots = self.query_one("#slot", Select)
-        choices = slot_choices(self.engine, self.doctor_id)
-        slots.set_options(choices)
-        if choices:
-            slots.value = choices[0][1]
+        slots.set_options(slot_choices(self.engine, self.doctor_id, self.minute))
+        slot_id = open_slot(self.engine, self.doctor_id, self.minute, None)
+        slots.value = slot_id or Select.NULL
 
     @on(Button.Pressed, "#close")
     def close_pressed(self) -> None:

@@ -1,4 +1,4 @@
-"""A yes/no question, for actions that cannot be taken back."""
+"""A yes/no question, for actions worth a second look: it names the patient it is about."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from ...engine import safe_lines
+from ..cells import content
 from .base import Dialog
 
 
@@ -18,14 +20,14 @@ class Confirm(Dialog[bool]):
         Binding("n", "answer(False)", "No", show=False),
     ]
 
-    def __init__(self, title: str, question: Text) -> None:
+    def __init__(self, title: str, question: str) -> None:
         super().__init__()
         self.title_text = title
-        self.question = question
+        self.question = Text(safe_lines(question))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
-            box.border_title = self.title_text
+            box.border_title = content(self.title_text)
             yield Static(self.question)
             with Horizontal(classes="buttons"):
                 yield Button("Yes (y)", variant="error", id="yes")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from textual import on
@@ -9,8 +10,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from ...engine import Doctor, Event, OpdError
+from ...engine import MAX_DELAY_MINUTES, Doctor, Event, OpdError
+from ..cells import content
 from .base import Dialog
+
+WHOLE = re.compile(r"[+-]?[0-9]+")
 
 
 class DelayForm(Dialog[list[Event]]):
@@ -21,11 +25,15 @@ class DelayForm(Dialog[list[Event]]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
-            box.border_title = f"{self.doctor.name} is running late"
+            box.border_title = content(f"{self.doctor.name} is running late")
             with Horizontal(classes="field"):
                 yield Label("Minutes")
-                yield Input("10", type="integer", id="minutes")
-            yield Static("Negative minutes: the doctor has caught up.", classes="hint")
+                # A plain field: an "integer" one drops what it refuses, so 1.5 became 15.
+                yield Input("10", id="minutes")
+            yield Static(
+                f"Whole minutes, up to {MAX_DELAY_MINUTES}; negative: the doctor has caught up.",
+                classes="hint",
+            )
             yield Static(id="error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Shift slots", variant="primary", id="ok")
@@ -43,11 +51,10 @@ class DelayForm(Dialog[list[Event]]):
     @on(Input.Submitted)
     def shift(self) -> None:
         text = self.query_one("#minutes", Input).value.strip()
-        try:
-            minutes = int(text)
-        except ValueError:
+        if not WHOLE.fullmatch(text):
             self.show_error(f"{text!r} is not a whole number of minutes")
             return
+        minutes = int(text)
         try:
             events = self.submit(minutes)
         except OpdError as error:

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from ...engine import Engine
+from ...engine import Engine, safe_text
 from .. import palette
 from .base import Dialog
 
@@ -37,9 +37,9 @@ class FindPatient(Dialog[str]):
         for token in found[:MAX_RESULTS]:
             slot = self.engine.slot(token.slot_id)
             doctor = self.engine.doctor(slot.doctor_id)
-            line = Text(f"{token.number:<9} {token.patient:<24.24} ", no_wrap=True)
+            line = Text(f"{token.number:<9} {safe_text(token.patient):<24.24} ", no_wrap=True)
             line.append(f"{token.status.value:<9} ", palette.STATUS_STYLES[token.status])
-            line.append(f"{doctor.name} {slot.label}", palette.DIM)
+            line.append(safe_text(f"{doctor.name} {slot.label}"), palette.DIM)
             results.add_option(Option(line, id=token.id))
         if len(found) > MAX_RESULTS:
             more = Text(f"… {len(found) - MAX_RESULTS} more: type more of the name", palette.DIM)

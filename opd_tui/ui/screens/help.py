@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
+from ...engine import safe_text
 from ..keys import KEYS
 from .base import Dialog
 
@@ -28,15 +29,20 @@ Priorities: {priorities}.
 
 
 def help_markdown(priorities: str, location: str) -> str:
+    where = safe_text(location).replace("`", "'")  # shown as code: nothing in it is markup
     rows = "\n".join(f"| `{k.shown}` | {k.description} |" for k in KEYS)
     return (
-        "# opd-tui help\n\n| Key | What it does |\n| --- | --- |\n"
+        "# opd-tui help\n\n"
+        "Token keys act on the patient highlighted in the **focused** Booked list or Waitlist "
+        "(`tab` to it); when that patient leaves the list, nothing is selected until you move "
+        "the cursor.\n\n"
+        "| Key | What it does |\n| --- | --- |\n"
         f"{rows}\n"
         "| `tab` / arrows / mouse | Move between and within panels |\n"
         "| `enter` on an activity line | The whole day as it was at that moment (read-only) |\n"
         "| `ctrl+p` | Command palette: every action, and the theme |\n\n"
         + RULE.format(priorities=priorities)
-        + f"\n## Where the day is kept\n\n{location}\n\nPress `escape` to close."
+        + f"\n## Where the day is kept\n\n`{where}`\n\nPress `escape` to close."
     )
 
 

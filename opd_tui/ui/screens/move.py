@@ -1,4 +1,5 @@
-"""Pick the slot a token moves to; every slot shows its free seats and waitlist."""
+"""Pick the slot a token moves to; every slot shows its free seats and waitlist, and whether it
+has ended. The token's own doctor comes first, with the cursor on their next open slot."""
 
 from __future__ import annotations
 
@@ -9,27 +10,52 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from ...engine import Engine, Token
+from ...engine import Doctor, Engine, Slot, Token, safe_text
 from .. import palette
+from ..cells import content
 from .base import Dialog
+
+
+def move_doubts(engine: Engine, token: Token, target: Slot, minute: int) -> list[str]:
+    """What the coordinator should confirm before ``token`` moves to ``target``, if anything."""
+    doubts = []
+    here = engine.slot(token.slot_id)
+    if target.doctor_id != here.doctor_id:
+        doctor = engine.doctor(target.doctor_id)
+        doubts.append(
+            safe_text(
+                f"That is another doctor: {doctor.name} ({doctor.specialty}), not "
+                f"{engine.doctor(here.doctor_id).name}. The patient gets a new number there."
+            )
+        )
+    if target.ended(minute):
+        doubts.append(f"That slot has ended ({target.label}).")
+    return doubts
 
 
 class MovePicker(Dialog[str]):
     """Returns the chosen slot id. Typing filters by doctor, specialty or time."""
 
-    def __init__(self, engine: Engine, token: Token) -> None:
+    def __init__(self, engine: Engine, token: Token, minute: int) -> None:
         super().__init__()
         self.engine = engine
         self.token = token
+        self.minute = minute
         self.choices = self._choices()
+
+    def _doctors(self) -> list[Doctor]:
+        own = self.engine.slot(self.token.slot_id).doctor_id
+        doctors = self.engine.doctors()
+        return sorted(doctors, key=lambda doctor: doctor.id != own)  # stable: the rest in order
 
     def _choices(self) -> list[tuple[str, Option]]:
         choices = []
-        for doctor in self.engine.doctors():
+        for doctor in self._doctors():
             for slot in self.engine.slots(doctor.id):
                 stats = self.engine.slot_stats(slot.id)
                 free = slot.capacity - stats.occupied
-                line = Text(f"{doctor.name:<20.20} {slot.label}  ", no_wrap=True)
+                name = safe_text(doctor.name)
+                line = Text(f"{name:<20.20} {slot.label}  ", no_wrap=True)
                 if free > 0:
                     line.append(f"{free} free", palette.SERVED_BAR)
                 else:
@@ -39,18 +65,34 @@ class MovePicker(Dialog[str]):
                 here = slot.id == self.token.slot_id
                 if here:
                     line.append("  (current)", palette.DIM)
+                elif slot.ended(self.minute):
+                    line.append("  ended", palette.DIM)
+                    line.stylize(palette.DIM)
                 search = f"{doctor.name} {doctor.specialty} {slot.label}".casefold()
                 choices.append((search, Option(line, id=slot.id, disabled=here)))
         return choices
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide") as box:
-            box.border_title = f"Move {self.token.number} {self.token.patient}"
+            box.border_title = content(f"Move {self.token.number} {self.token.patient} to…")
             yield Input(placeholder="Filter: doctor, specialty or time", id="filter")
             yield OptionList(*(option for _, option in self.choices), id="slots")
 
     def on_mount(self) -> None:
-        self.query_one("#slots", OptionList).focus()
+        options = self.query_one("#slots", OptionList)
+        options.highlighted = self._first_open(options)
+        options.focus()
+
+    def _first_open(self, options: OptionList) -> int | None:
+        """The first slot listed that can be chosen and has not ended; else the first that can."""
+        usable = [
+            i for i in range(options.option_count) if not options.get_option_at_index(i).disabled
+        ]
+        for index in usable:
+            slot_id = options.get_option_at_index(index).id
+            if slot_id is not None and not self.engine.slot(slot_id).ended(self.minute):
+                return index
+        return usable[0] if usable else None
 
     @on(Input.Changed, "#filter")
     def filter_slots(self, event: Input.Changed) -> None:
@@ -58,10 +100,7 @@ class MovePicker(Dialog[str]):
         options = self.query_one("#slots", OptionList)
         options.clear_options()
         options.add_options(option for search, option in self.choices if needle in search)
-        enabled = [
-            i for i in range(options.option_count) if not options.get_option_at_index(i).disabled
-        ]
-        options.highlighted = enabled[0] if enabled else None
+        options.highlighted = self._first_open(options)
 
     @on(Input.Submitted, "#filter")
     def to_list(self) -> None:

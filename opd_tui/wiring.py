@@ -1,0 +1,72 @@
+"""Where the parts are put together: the desk a command asks for, and how a new journal is set
+up. The command line names what it wants; only this module knows the demo and the clinic files
+that can fill a new journal, so the store and the service never do."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .desk import MemoryDesk
+from .engine import Engine, Event
+from .scenario import Player, Scenario, rehearse_file
+from .scenario import load as load_clinic
+from .scenario import set_up as set_up_scenario
+from .store import NewClinic
+
+
+def demo_clinic() -> NewClinic:
+    """The demo clinic's doctors and slots, with no patients."""
+    from . import demo
+
+    scenario = demo.scenario()
+    return NewClinic(scenario.name, demo.set_up, _priorities(scenario))
+
+
+def clinic_from_file(path: str) -> NewClinic:
+    """A clinic file's name, priorities, doctors and slots (its timeline is not played); a bad
+    file raises ``ScenarioError`` with every problem."""
+    scenario = load_clinic(path)
+
+    def set_up(engine: Engine) -> list[Event]:
+        return set_up_scenario(engine, scenario)
+
+    return NewClinic(scenario.name, set_up, _priorities(scenario))
+
+
+def describe_clinic(clinic: NewClinic, source: str | None) -> str:
+    """What a new journal will hold, in the words of the question that asks to create it."""
+    if clinic.setup is None:
+        return (
+            "It starts with no doctors: to set it up with the demo clinic or your own, answer no "
+            "and add --demo or --clinic FILE."
+        )
+    if source is None:
+        return f"It starts with the demo clinic's doctors and slots ({clinic.name})."
+    return f"It starts with the doctors and slots of {clinic.name}, from {source}."
+
+
+def memory_desk(day: date, today: date) -> tuple[MemoryDesk, list[Event]]:
+    """The demo clinic at mid-morning in memory: nothing is written anywhere."""
+    from . import demo
+
+    engine, history = demo.demo_day(day)
+    return MemoryDesk(engine, demo.CLINIC_NAME, day, read_only=day < today), history
+
+
+def replay_desk(path: str, day: date | None) -> tuple[MemoryDesk, Player]:
+    """A clinic file's day from its opening, for the replay bar; a bad file raises
+    ``ScenarioError``."""
+    player = rehearse_file(path, day=day)
+    player.seek(0)
+    desk = MemoryDesk(
+        player.engine,
+        player.scenario.name,
+        player.clock().date(),
+        journal_name=f"replay of {Path(path).name}",
+    )
+    return desk, player
+
+
+def _priorities(scenario: Scenario) -> dict[str, int]:
+    return {source.value: priority for source, priority in scenario.priorities.items()}
