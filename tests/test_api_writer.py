@@ -90,3 +90,124 @@ async def test_stopping_refuses_what_still_waits(
     assert writer.waiting == 0
     other_desk_writing.execute("COMMIT")
     assert _booked(today) == ["open-day"]
+
+
+async def test_each_request_waits_for_the_lock_from_its_own_arrival_only(
+    today: Today, other_desk_writing: sqlite3.Connection
+) -> None:
+    writer = BatchWriter(today, lock_wait=0.3)
+    writer.start()
+    first = asyncio.create_task(writer.submit(_book("Asha")))
+    await asyncio.sleep(0.2)
+    later = asyncio.create_task(writer.submit(_book("Ravi")))
+    with pytest.raises(JournalBusy):
+        await first  # its 0.3 s are up while the lock is still held
+    assert not later.done()  # Ravi came 0.2 s later: his own wait is not over
+    other_desk_writing.execute("COMMIT")
+    outcome = await later
+    assert outcome.events[-1].token_id == "T00001"  # type: ignore[attr-defined]
+    await writer.stop()
+    assert _booked(today) == ["open-day", "book"]
+
+
+async def test_a_full_queue_refuses_at_once_and_records_nothing(
+    today: Today, other_desk_writing: sqlite3.Connection
+) -> None:
+    from opd_tui.api.writer import Overloaded
+
+    writer = BatchWriter(today, max_waiting=3)
+    writer.start()
+    waiting = [asyncio.create_task(writer.submit(_book(p))) for p in ("Asha", "Ravi", "Meena")]
+    await _until(lambda: writer.waiting == 3)
+    with pytest.raises(Overloaded, match=r"^3 requests are waiting for the journal; try again$"):
+        await writer.submit(_book("Neel"))
+    other_desk_writing.execute("COMMIT")
+    await asyncio.gather(*waiting)
+    await writer.stop()
+    assert _booked(today) == ["open-day", "book", "book", "book"]
+
+
+async def test_the_watchdog_starts_a_dead_writer_again(
+    today: Today, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = BatchWriter(today)
+    writer.start()
+    real_write = writer._write
+    calls = 0
+
+    async def dies_once(batch: list[object]) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("an unforeseen bug")
+        await real_write(batch)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writer, "_write", dies_once)
+    with pytest.raises(StoreError, match=r"^the journal writer failed; nothing was recorded$"):
+        await writer.submit(_book("Asha"))
+    outcome = await writer.submit(_book("Ravi"))
+    assert outcome.events[-1].token_id == "T00001"  # type: ignore[attr-defined]
+    assert writer.restarts == 1
+    await writer.stop()
+    assert _booked(today) == ["open-day", "book"]
+
+
+async def test_an_unforeseen_error_in_a_batch_is_a_503_and_the_writer_goes_on(
+    today: Today, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = BatchWriter(today)
+    writer.start()
+    desk = today()
+    real = desk.act_batch
+    calls = 0
+
+    def fails_once(requests: list[Request], *, wait: bool = True) -> list[Outcome]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise KeyError("surprise")
+        return real(requests, wait=wait)
+
+    monkeypatch.setattr(desk, "act_batch", fails_once)
+    with pytest.raises(StoreError, match=r"^the journal writer failed \(KeyError\('surprise'\)\)$"):
+        await writer.submit(_book("Asha"))
+    assert (await writer.submit(_book("Ravi"))).error is None
+    assert writer.restarts == 0
+    await writer.stop()
+
+
+async def test_failing_writes_on_a_large_day_never_stall_the_loop(
+    today: Today, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = today()
+    for start in range(0, 20_000, 2_000):  # a large day: 20,000 tokens
+        desk.act_batch([_book(f"Patient {n}") for n in range(start, start + 2_000)])
+    engine, tokens = desk.engine, len(desk.engine.tokens())
+    writer = BatchWriter(today)
+    writer.start()
+
+    def broken(*args: object) -> object:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(type(desk.store), "_append", broken)
+    longest = 0.0
+    ticking = True
+
+    async def ticker() -> None:
+        nonlocal longest
+        loop = asyncio.get_running_loop()
+        while ticking:
+            before = loop.time()
+            await asyncio.sleep(0.001)
+            longest = max(longest, loop.time() - before)
+
+    tick = asyncio.create_task(ticker())
+    await asyncio.sleep(0.01)
+    for n in range(20):
+        with pytest.raises(StoreError, match="cannot write to the journal: disk I/O error"):
+            await writer.submit(_book(f"Late {n}"))
+    ticking = False
+    await tick
+    await writer.stop()
+    assert longest < 0.05  # rebuilding the day from the journal instead: about 0.7 s
+    assert today().engine is engine and len(engine.tokens()) == tokens

@@ -64,7 +64,8 @@ from .schemas import (
     StatsOut,
     TokenOut,
 )
-from .writer import BatchWriter
+from .today import decided_on
+from .writer import BatchWriter, Overloaded
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 T = TypeVar("T")
@@ -76,6 +77,7 @@ _STATUS: list[tuple[type[OpdError], int, str]] = [
     (Conflict, 409, "conflict"),
     (ReadOnly, 409, "conflict"),
     (Invalid, 422, "invalid"),
+    (Overloaded, 429, "overloaded"),
     (StoreError, 503, "unavailable"),
     (OpdError, 400, "refused"),
 ]
@@ -90,7 +92,7 @@ def _problem(
     headers: Mapping[str, str] | None = None,
 ) -> Any:
     body = Problem(error=code, message=message, problems=problems or [])  # type: ignore[arg-type]
-    if status == 503:
+    if status in (429, 503):
         headers = {**(headers or {}), "Retry-After": "1"}
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
@@ -119,6 +121,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         (409, "the action conflicts with the clinic as it stands (e.g. the token is closed)"),
         (413, TOO_LARGE),
         (422, "the request is malformed or a value is out of range"),
+        (429, "too many requests wait for the journal; nothing was recorded: retry shortly"),
         (503, "the journal is busy or cannot be written; nothing was recorded"),
     )
 }
@@ -207,7 +210,10 @@ def create_app(
         return Response(body.model_dump_json(), status, headers, media_type="application/json")
 
     def acted(outcome: Outcome, token_id: str | None = None, status: int = 200) -> Response:
-        token = None if token_id is None else TokenOut.of(today().engine.token(token_id))
+        """The token as the desk that decided the action holds it: ``today()`` may be the next
+        day's desk by now, if midnight passed while the batch was written."""
+        desk = decided_on(outcome, today)
+        token = None if token_id is None else TokenOut.of(desk.engine.token(token_id))
         events = [as_dict(event) for event in outcome.events]
         return answer(outcome, ActionOut(events=events, token=token), status)
 

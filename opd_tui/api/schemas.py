@@ -80,7 +80,14 @@ class Problem(BaseModel):
     """Every refusal: a short code, one line for a person, and for a malformed body each problem."""
 
     error: Literal[
-        "invalid", "not-found", "conflict", "too-large", "unauthorized", "unavailable", "refused"
+        "invalid",
+        "not-found",
+        "conflict",
+        "too-large",
+        "unauthorized",
+        "overloaded",
+        "unavailable",
+        "refused",
     ]
     message: str
     problems: list[str] = Field(default_factory=list)

@@ -17,14 +17,33 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from ..engine import OpdError
 from ..store import JournalBusy, JournalDesk, Outcome, Request, StoreError
 
 MAX_BATCH = 256
+MAX_WAITING = 4096
+"""Requests queued at most; beyond this the service is overloaded and says so (429)."""
 LOCK_WAIT = 10.0
-"""How long a batch waits for another desk's write lock before it is refused (503)."""
+"""How long a request waits, from its arrival, for another desk's write lock before it is
+refused (503): one deadline per request, however many batches go before it."""
 FIRST_PAUSE, LONGEST_PAUSE = 0.001, 0.05
+
+log = logging.getLogger(__name__)
+
+
+class Overloaded(OpdError):
+    """More requests wait for the journal than the writer takes: try again shortly."""
+
+
+@dataclass(slots=True)
+class _Waiting:
+    request: Request
+    deadline: float
+    answer: asyncio.Future[Outcome] = field(repr=False)
 
 
 class BatchWriter:
@@ -33,19 +52,36 @@ class BatchWriter:
         desk: Callable[[], JournalDesk],
         max_batch: int = MAX_BATCH,
         lock_wait: float = LOCK_WAIT,
+        max_waiting: int = MAX_WAITING,
     ) -> None:
         self._desk = desk
         self._max_batch = max_batch
         self._lock_wait = lock_wait
-        self._queue: asyncio.Queue[tuple[Request, asyncio.Future[Outcome]]] = asyncio.Queue()
+        self._max_waiting = max_waiting
+        self._queue: asyncio.Queue[_Waiting] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
-        self._batch: list[tuple[Request, asyncio.Future[Outcome]]] = []
+        self._batch: list[_Waiting] = []
+        self._stopping = False
         self.batches = 0
         """How many batches were written: with ``requests``, how well commits are shared."""
         self.requests = 0
+        self.restarts = 0
+        """How often the watchdog started the writer again after it died."""
 
     def start(self) -> None:
+        self._stopping = False
         self._task = asyncio.get_running_loop().create_task(self._run(), name="journal-writer")
+        self._task.add_done_callback(self._watch)
+
+    def _watch(self, task: asyncio.Task[None]) -> None:
+        """The watchdog: a writer that died of something unforeseen is started again, and what
+        it held is refused (503), never left hanging."""
+        if self._stopping or task.cancelled():
+            return
+        log.error("the journal writer stopped unexpectedly; starting it again", exc_info=True)
+        self._answer(self._batch, StoreError("the journal writer failed; nothing was recorded"))
+        self.restarts += 1
+        self.start()
 
     @property
     def waiting(self) -> int:
@@ -54,6 +90,7 @@ class BatchWriter:
 
     async def stop(self) -> None:
         """Stop writing; whatever is still waiting is refused (503), not left hanging."""
+        self._stopping = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -64,49 +101,58 @@ class BatchWriter:
         self._answer(self._batch, stopping)
 
     async def submit(self, request: Request) -> Outcome:
-        """Decide and record one request; returns once it is durable (or raises StoreError)."""
-        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait((request, future))
-        return await future
+        """Decide and record one request; returns once it is durable (or raises StoreError, or
+        ``Overloaded`` at once when too many wait already)."""
+        if self._stopping:
+            raise StoreError("the service is stopping; nothing was recorded")
+        if self.waiting >= self._max_waiting:
+            raise Overloaded(f"{self.waiting} requests are waiting for the journal; try again")
+        loop = asyncio.get_running_loop()
+        waiting = _Waiting(request, loop.time() + self._lock_wait, loop.create_future())
+        self._queue.put_nowait(waiting)
+        return await waiting.answer
 
     async def _run(self) -> None:
         while True:
             batch = self._batch = [await self._queue.get()]
             while len(batch) < self._max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
-            try:
-                outcomes: list[Outcome] | Exception = await self._write([r for r, _ in batch])
-            except Exception as error:  # the journal failed: nothing of the batch was recorded
-                outcomes = error
-            else:
-                self.batches += 1
-                self.requests += len(batch)
-            self._answer(batch, outcomes)
+            await self._write(batch)
 
-    def _answer(
-        self,
-        batch: list[tuple[Request, asyncio.Future[Outcome]]],
-        outcomes: list[Outcome] | Exception,
-    ) -> None:
-        for index, (_, future) in enumerate(batch):
-            if future.done():  # the client went away
+    def _answer(self, batch: list[_Waiting], outcomes: list[Outcome] | Exception) -> None:
+        for index, waiting in enumerate(batch):
+            if waiting.answer.done():  # the client went away
                 continue
             if isinstance(outcomes, Exception):
-                future.set_exception(outcomes)
+                waiting.answer.set_exception(outcomes)
             else:
-                future.set_result(outcomes[index])
+                waiting.answer.set_result(outcomes[index])
         batch.clear()
 
-    async def _write(self, requests: list[Request]) -> list[Outcome]:
-        """One batch, durable; another desk's write lock is waited out in pauses of the loop."""
+    async def _write(self, batch: list[_Waiting]) -> None:
+        """One batch, durable, and answered. Another desk's write lock is waited out in pauses of
+        the loop; a request whose deadline passes meanwhile is refused and the rest wait on."""
         loop = asyncio.get_running_loop()
-        give_up = loop.time() + self._lock_wait
         pause = FIRST_PAUSE
-        while True:
+        while batch:
             try:
-                return self._desk().act_batch(requests, wait=False)
-            except JournalBusy:
-                if loop.time() + pause > give_up:
-                    raise
-            await asyncio.sleep(pause)
-            pause = min(2 * pause, LONGEST_PAUSE)
+                outcomes = self._desk().act_batch([w.request for w in batch], wait=False)
+            except JournalBusy as busy:
+                late = loop.time() + pause
+                expired = [w for w in batch if w.deadline <= late]
+                if expired:
+                    batch[:] = [w for w in batch if w.deadline > late]
+                    self._answer(expired, busy)
+                await asyncio.sleep(pause)
+                pause = min(2 * pause, LONGEST_PAUSE)
+                continue
+            except OpdError as error:  # the journal failed: nothing of the batch was recorded
+                self._answer(batch, error)
+                return
+            except Exception as error:  # unforeseen: the batch is refused, the writer goes on
+                log.exception("the journal writer failed on a batch")
+                self._answer(batch, StoreError(f"the journal writer failed ({error!r})"))
+                return
+            self.batches += 1
+            self.requests += len(batch)
+            self._answer(batch, outcomes)

@@ -12,7 +12,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import compress, count, islice, repeat, starmap
 from operator import attrgetter
@@ -63,6 +63,8 @@ from .seating import Seating
 from .snapshot import Layout, SlotRecord, Snapshot, TokenRecord, token_id
 
 Clock = Callable[[], datetime]
+Done = tuple[str, list[Event], Token | None]
+"""One action as undo keeps it: its name, its events, and the moved token as it was before."""
 
 UNDO_DEPTH = 50
 """How many of its own last actions an engine can take back, newest first."""
@@ -98,8 +100,9 @@ class Engine:
         # This engine's own last actions, newest last: (action, its events, the moved token as
         # it was before a move). Replaying events empties it (undo never crosses another desk),
         # and so does forget_actions.
-        self._done: deque[tuple[str, list[Event], Token | None]] = deque(maxlen=UNDO_DEPTH)
+        self._done: deque[Done] = deque(maxlen=UNDO_DEPTH)
         self._undos = 0  # how many actions were taken back: part of the action mark
+        self._held: _Held | None = None  # while held: what roll_back needs
 
     def now(self) -> datetime:
         """The engine's clock: the time its events are stamped with."""
@@ -116,6 +119,7 @@ class Engine:
             self._doctors[doctor_id] = doctor
             self._doctor_slots[doctor_id] = []
             self._numbers[doctor_id] = 0
+            self._cannot_roll_back()
             return [DoctorAdded(self._clock(), doctor_id, doctor.name, doctor.specialty)]
 
     def add_slot(
@@ -138,6 +142,7 @@ class Engine:
             slots.sort(key=lambda s: s.start_min)
             self._slots[slot_id] = slot
             self._seating[slot_id] = Seating(self._tokens)
+            self._cannot_roll_back()
             return [SlotAdded(self._clock(), slot_id, doctor_id, slot.start, slot.end, capacity)]
 
     # -------------------------------------------------------------- operations
@@ -165,7 +170,7 @@ class Engine:
             self._tokens[token.id] = token
             events: list[Event] = []
             self._place(slot, token, now, events)
-            self._done.append(("book", events, None))
+            self._did(("book", events, None))
             return events
 
     def cancel(self, token_id: str) -> list[Event]:
@@ -187,7 +192,7 @@ class Engine:
             token.status = SERVED
             seating.served.append(token)
             events: list[Event] = [Served(self._clock(), token.id, token.slot_id)]
-            self._done.append(("serve", events, None))
+            self._did(("serve", events, None))
             return events
 
     def bump(
@@ -215,7 +220,7 @@ class Engine:
                 seating.wait(token)
             events: list[Event] = [Bumped(now, token.id, token.slot_id, old, target)]
             self._swap_if_outranked(seating, token.slot_id, now, events)
-            self._done.append(("bump", events, None))
+            self._did(("bump", events, None))
             return events
 
     def move(self, token_id: str, slot_id: str) -> list[Event]:
@@ -240,7 +245,7 @@ class Engine:
             token.arrived_at = now
             token.slot_id = slot_id
             self._place(slot, token, now, events)
-            self._done.append(("move", events, before))
+            self._did(("move", events, before))
             return events
 
     def set_capacity(self, slot_id: str, capacity: int) -> list[Event]:
@@ -260,7 +265,7 @@ class Engine:
                 assert weakest is not None
                 self._preempt(seating, weakest, None, f"capacity cut to {capacity}", now, events)
             self._fill(slot, now, events, seat_of=None)
-            self._done.append(("capacity", events, None))
+            self._did(("capacity", events, None))
             return events
 
     def delay(self, doctor_id: str, minutes: int) -> list[Event]:
@@ -293,7 +298,7 @@ class Engine:
             for slot in remaining:
                 slot.delay += minutes
             events: list[Event] = [Delayed(now, doctor_id, minutes, tuple(s.id for s in remaining))]
-            self._done.append(("delay", events, None))
+            self._did(("delay", events, None))
             return events
 
     # -------------------------------------------------------------------- undo
@@ -310,6 +315,7 @@ class Engine:
                 )
             action, events, before = self._done.pop()
             self._undos += 1
+            self._cannot_roll_back()
             subject = self._subject(events, before)
             tokens: set[str] = set()
             slots: set[str] = set()
@@ -346,6 +352,47 @@ class Engine:
         changes, as after a replay."""
         with self._lock:
             self._done = deque(maxlen=UNDO_DEPTH)
+            self._cannot_roll_back()
+
+    # ------------------------------------------------------------ holding back
+
+    def hold(self) -> None:
+        """Keep what the actions from now on do, until ``release``, so that ``roll_back`` can take
+        them all back: a journal that fails to record decisions must not leave them in the day.
+        Holding costs a copy of the undo record and of the doctors' number counters."""
+        with self._lock:
+            self._held = _Held(
+                deque(self._done, maxlen=UNDO_DEPTH), self._arrivals, dict(self._numbers)
+            )
+
+    def roll_back(self) -> bool:
+        """Take back every action since ``hold`` as if it had never been decided: no events, the
+        same token ids and numbers for the next ones, the undo record as it was. Returns False,
+        having changed nothing, if it cannot: set-up, an undo or a replay happened meanwhile
+        (then only a rebuild from the journal goes back)."""
+        with self._lock:
+            held, self._held = self._held, None
+            if held is None or not held.reversible:
+                return False
+            ignored: set[str] = set()
+            for _, events, before in reversed(held.actions):
+                for event in reversed(events):
+                    self._invert(event, before, ignored, ignored)
+            self._done, self._arrivals, self._numbers = held.done, held.arrivals, held.numbers
+            return True
+
+    def release(self) -> None:
+        """Stop keeping actions for ``roll_back``: they are recorded."""
+        self._held = None
+
+    def _did(self, done: Done) -> None:
+        self._done.append(done)
+        if self._held is not None:
+            self._held.actions.append(done)
+
+    def _cannot_roll_back(self) -> None:
+        if self._held is not None:
+            self._held.reversible = False
 
     def last_action(self) -> list[Event] | None:
         """The events of the action ``undo`` would take back, if there is one."""
@@ -452,11 +499,13 @@ class Engine:
         """
         with self._lock:
             self._done = deque(maxlen=UNDO_DEPTH)  # a new one, not cleared: the mark changes
+            self._cannot_roll_back()
             self._apply(event)
 
     def apply_all(self, events: Iterable[Event]) -> None:
         with self._lock:
             self._done = deque(maxlen=UNDO_DEPTH)
+            self._cannot_roll_back()
             for event in events:
                 self._apply(event)
 
@@ -675,6 +724,7 @@ class Engine:
             self._numbers = {d.id: n for d, n in zip(doctors, snapshot.numbers, strict=True)}
             self._arrivals = snapshot.arrivals
             self._done = deque(maxlen=UNDO_DEPTH)
+            self._cannot_roll_back()
             return True
 
     def _whole_snapshot(self) -> Snapshot:
@@ -863,7 +913,7 @@ class Engine:
             if was is BOOKED:
                 self._fill(self._slots[token.slot_id], now, events, seat_of=token.id)
             action = "cancel" if status is CANCELLED else "no-show"
-            self._done.append((action, events, None))
+            self._did((action, events, None))
             return events
 
     def _preempt(
@@ -1101,3 +1151,15 @@ def _identifier(value: object, what: str) -> str:
 def _check_capacity(capacity: object) -> None:
     if not isinstance(capacity, int) or isinstance(capacity, bool) or capacity < 0:
         raise Invalid(f"capacity must be a whole number >= 0, not {capacity!r}")
+
+
+@dataclass(slots=True)
+class _Held:
+    """What ``Engine.roll_back`` puts back: the undo record, the arrival and number counters as
+    they were at ``hold``, and the actions decided since, in order."""
+
+    done: deque[Done]
+    arrivals: int
+    numbers: dict[str, int]
+    actions: list[Done] = field(default_factory=list)
+    reversible: bool = True

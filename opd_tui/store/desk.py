@@ -87,6 +87,7 @@ class JournalDesk:
             assert info is not None
         self.clinic_name = info.clinic_name
         self.priorities = dict(info.priorities)
+        self._broken: str | None = None  # why this desk can no longer act, if it cannot
         self.history: list[Event] = []
         """The day's events as restored when the desk opened, oldest first: the activity log."""
         self.engine, self._last_seq = self._restore()
@@ -122,6 +123,7 @@ class JournalDesk:
                 nonlocal touched
                 touched = True
                 self._take(newer)
+                self.engine.hold()  # until recorded: a failed write takes its decisions back
                 keys = {r.key for r, o in zip(requests, outcomes, strict=True) if r.key and not o}
                 known = self.store.keyed(keys) if keys else {}
                 first_with: dict[str, int] = {}
@@ -143,6 +145,9 @@ class JournalDesk:
                     except OpdError as error:
                         outcomes[index] = Outcome(error=error)
                         continue
+                    if not events:  # it changed nothing (a capacity set to what it is)
+                        outcomes[index] = Outcome()
+                        continue
                     if key is not None:
                         first_with[key] = index
                     owners.append(index)
@@ -163,16 +168,13 @@ class JournalDesk:
                 receipts = self.store.record(
                     self.day, self._last_seq, self.desk_id, decide, wait=wait
                 )
-            except OpdError as error:
-                if touched and isinstance(error, StoreError):
-                    self._reload()
-                raise
             except BaseException:
                 if touched:
-                    self._reload()
+                    self._take_back()
                 raise
             finally:
                 self._now = None
+                self.engine.release()
             for index, receipt, decision in zip(owners, receipts, decisions, strict=True):
                 outcomes[index] = Outcome(decision.events, action_id=receipt.action_id)
                 if receipt.seqs:
@@ -190,6 +192,8 @@ class JournalDesk:
     def poll(self) -> list[Event]:
         """What other desks recorded since the last look (or since an action caught up with it)."""
         with self._lock:
+            if self._broken is not None:
+                raise StoreError(self._broken)
             self._take(self.store.events(self.day, self._last_seq))
             taken, self._pending = self._pending, []
             return taken
@@ -216,6 +220,8 @@ class JournalDesk:
 
     def _refusal(self, request: Request) -> Outcome | None:
         """A request refused before the engine sees it, or None."""
+        if self._broken is not None:
+            return Outcome(error=StoreError(self._broken))
         if self.read_only:
             day = self.day.isoformat()
             return Outcome(error=ReadOnly(f"{day} is a past day: it is open for reading only"))
@@ -261,11 +267,23 @@ class JournalDesk:
                 gc.enable()
         return engine, last_seq
 
-    def _reload(self) -> None:
-        """After a failed write the engine may hold an unrecorded decision: a new one is rebuilt
-        from the journal (whoever holds ``engine`` reads it again after the ``StoreError``)."""
+    def _take_back(self) -> None:
+        """After a failed write the engine holds decisions nobody recorded. They are rolled back
+        in place, which costs what the batch cost, not what the day does; only a batch with
+        set-up or an undo in it is rebuilt from the journal (and whoever holds ``engine`` reads it
+        again after the error). If even that fails, the desk refuses everything until it is
+        opened again rather than act on unrecorded decisions."""
+        if self.engine.roll_back():
+            return
         self._pending = []
-        self.engine, self._last_seq = self._restore()
+        try:
+            self.engine, self._last_seq = self._restore()
+        except BaseException as error:
+            self._broken = (
+                f"the journal could not be read back after a failed write ({error}); "
+                "close this desk and open the day again"
+            )
+            raise
 
     def _take(self, newer: list[Recorded]) -> None:
         if not newer:

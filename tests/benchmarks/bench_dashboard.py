@@ -122,13 +122,21 @@ async def book(pilot: Pilot[None], app: OpdApp) -> float:
     return await timed(pilot, "enter")
 
 
+def select_first(app: OpdApp, table_id: str) -> None:
+    """Focus a token table with its first token selected, as a coordinator would: the token
+    acted on last left the list, and with it the selection."""
+    table = app.query_one(f"#{table_id}", Table)
+    table.focus()
+    table.select_key(table.keys[0])
+
+
 async def bump(pilot: Pilot[None], app: OpdApp) -> float:
-    app.query_one("#waiting", Table).focus()
+    select_first(app, "waiting")
     return await timed(pilot, "b")
 
 
 async def cancel(pilot: Pilot[None], app: OpdApp) -> float:
-    app.query_one("#booked", Table).focus()
+    select_first(app, "booked")
     await pilot.press("c")
     return await timed(pilot, "y")
 
