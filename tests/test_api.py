@@ -8,6 +8,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -607,6 +608,45 @@ def test_at_midnight_the_service_moves_on_to_the_new_day(tmp_path: Path) -> None
         )
         assert book(client, "Ravi")["token"]["id"] == "T00001"
     assert SqliteStore(tmp_path / "j.db").days() == [DAY, DAY.replace(day=DAY.day + 1)]
+
+
+def test_an_action_decided_just_before_midnight_is_answered_from_its_own_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = SetClock()
+    store = SqliteStore(tmp_path / "j.db")
+    today = Today(store, clock=clock, setup=clinic_set_up, clinic_name=CLINIC)
+    record = store.record
+    midnight = datetime.combine(DAY + timedelta(days=1), datetime.min.time())
+
+    def then_midnight_passes(*args: Any, **kwargs: Any) -> Any:
+        receipts = record(*args, **kwargs)
+        clock.now = midnight + timedelta(seconds=1)  # after the decision, before the answer
+        return receipts
+
+    with TestClient(create_app(today)) as client:
+        book(client, "Asha")
+        clock.now = datetime.combine(DAY, datetime.max.time()).replace(microsecond=0)
+        monkeypatch.setattr(store, "record", then_midnight_passes)
+        answer = client.post("/v1/tokens/T00001/cancel")
+        assert (answer.status_code, answer.json()) == (
+            200,
+            {
+                "events": [
+                    {
+                        "kind": "cancelled",
+                        "at": "2026-11-25T23:59:59",
+                        "token_id": "T00001",
+                        "slot_id": "rao-10",
+                        "was": "BOOKED",
+                    }
+                ],
+                "token": token("T00001", "RAO-001", "Asha", "walk-in", 1, 1, "CANCELLED"),
+            },
+        )
+        assert client.get("/v1/day").json()["day"] == "2026-11-26"  # reads moved on
+        assert client.get("/v1/tokens/T00001").status_code == 404  # nothing booked on the 26th
+    assert [a.name for a in SqliteStore(tmp_path / "j.db").actions(DAY)][-1] == "cancel"
 
 
 def test_the_kept_openapi_description_is_the_services(client: TestClient) -> None:

@@ -6,7 +6,8 @@ import os
 import random
 import sqlite3
 import stat
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from opd_tui.engine import (
     Source,
     Status,
 )
-from opd_tui.store import OPEN_DAY, JournalDesk, SqliteStore, StoreError
+from opd_tui.store import OPEN_DAY, JournalBusy, JournalDesk, SqliteStore, StoreError
 from opd_tui.store import sqlite as journal_sqlite
 
 
@@ -128,7 +129,7 @@ def test_a_failed_write_leaves_no_unrecorded_decision_in_the_engine(tmp_path: Pa
             desk.act("book", "rao-10", "Bala", "emergency")
     finally:
         journal_sqlite.SqliteStore._append = original  # type: ignore[method-assign]
-    assert desk.engine is not engine  # rebuilt from the journal
+    assert desk.engine is engine  # rolled back in place, not rebuilt from the journal
     assert snapshot(desk.engine) == before
     assert [t.patient for t in desk.engine.tokens()] == ["Asha"]
     desk.act("book", "rao-10", "Chitra", "online")
@@ -265,13 +266,126 @@ def test_the_journal_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o700
 
 
+def test_every_folder_and_the_file_it_creates_are_private_under_umask_0(tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        desk = open_journal(tmp_path / "a" / "b" / "c" / "j.db")
+        desk.act("book", "rao-10", "Asha", "walk-in")
+        desk.store.close()
+    finally:
+        os.umask(old)
+    for folder in ("a", "a/b", "a/b/c"):
+        assert stat.S_IMODE((tmp_path / folder).stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE((tmp_path / "a/b/c/j.db").stat().st_mode) == 0o600
+
+
+def test_a_folder_that_exists_keeps_its_mode(tmp_path: Path) -> None:
+    (tmp_path / "shared").mkdir()
+    os.chmod(tmp_path / "shared", 0o755)
+    old = os.umask(0)
+    try:
+        SqliteStore(tmp_path / "shared" / "new" / "j.db").close()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "shared").stat().st_mode) == 0o755
+    assert stat.S_IMODE((tmp_path / "shared" / "new").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "shared" / "new" / "j.db").stat().st_mode) == 0o600
+
+
+def _modes(folder: Path) -> dict[str, int]:
+    return {p.name: stat.S_IMODE(p.stat().st_mode) for p in sorted(folder.iterdir())}
+
+
+def test_a_readable_journal_is_made_private_when_written_not_when_read(tmp_path: Path) -> None:
+    path = tmp_path / "j.db"
+    _journal_with_a_day(path)
+    old = os.umask(0)
+    try:
+        os.chmod(path, 0o644)
+        reader = SqliteStore(path, create=False)  # as for a past day or an export
+        assert reader.days() == [DAY]
+        reader.actions(DAY)
+        assert _modes(tmp_path)["j.db"] == 0o644
+        reader.close()
+        desk = open_journal(path)
+        desk.act("book", "rao-11", "Ravi", "walk-in")
+        assert _modes(tmp_path) == {"j.db": 0o600, "j.db-shm": 0o600, "j.db-wal": 0o600}
+        desk.store.close()
+    finally:
+        os.umask(old)
+
+
+def test_a_journal_that_cannot_be_made_private_is_left_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "j.db"
+    _journal_with_a_day(path)
+    os.chmod(path, 0o644)
+
+    def not_permitted(*args: object, **kwargs: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(journal_sqlite.os, "chmod", not_permitted)
+    desk = open_journal(path)
+    desk.act("book", "rao-11", "Ravi", "walk-in")
+    assert [a.name for a in desk.store.actions(DAY)][-1] == "book"
+    monkeypatch.undo()
+    assert _modes(tmp_path)["j.db"] == 0o644
+    desk.store.close()
+
+
+@pytest.fixture
+def another_desk_holding_the_lock(tmp_path: Path) -> Iterator[Path]:
+    """A journal whose file another connection holds locked, exclusively, until the test ends."""
+    path = tmp_path / "j.db"
+    _journal_with_a_day(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA locking_mode = EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        yield path
+    finally:
+        other.close()
+
+
+def test_a_journal_locked_at_start_up_is_busy_not_corrupt(
+    another_desk_holding_the_lock: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = another_desk_holding_the_lock
+    monkeypatch.setattr(journal_sqlite, "BUSY_TIMEOUT_MS", 300)
+    started = time.monotonic()
+    with pytest.raises(JournalBusy) as refused:
+        SqliteStore(path)
+    waited = time.monotonic() - started
+    assert str(refused.value) == (
+        f"the journal {path} is busy: another desk held its lock for 0.3 s; try again"
+    )
+    assert isinstance(refused.value, StoreError)
+    assert 0.3 <= waited < 3  # the busy timeout, not Python's 5 s and not at once
+
+
+def test_a_journal_locked_after_inspection_is_busy_too(
+    another_desk_holding_the_lock: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = another_desk_holding_the_lock
+    monkeypatch.setattr(journal_sqlite, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(SqliteStore, "_inspect", lambda self, create: journal_sqlite.SCHEMA_VERSION)
+    started = time.monotonic()
+    with pytest.raises(JournalBusy) as refused:
+        SqliteStore(path)
+    assert str(refused.value) == (
+        f"the journal {path} is busy: another desk held its lock for 0.3 s; try again"
+    )
+    assert time.monotonic() - started < 3
+
+
 def test_the_journal_uses_wal_and_full_sync_and_stores_its_schema_version(tmp_path: Path) -> None:
     desk = open_journal(tmp_path / "j.db")
     con = desk.store._con  # type: ignore[attr-defined]
     assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert con.execute("PRAGMA synchronous").fetchone() == (2,)
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-    assert (meta["app"], meta["schema_version"]) == ("opd-tui", "2")
+    assert (meta["app"], meta["schema_version"]) == ("opd-tui", "3")
 
 
 def _journal_with_a_day(path: Path) -> None:
@@ -319,7 +433,7 @@ def _someone_elses(path: Path) -> None:
         (_someone_elses, "is not an opd-tui database$"),
         (
             lambda p: _set_schema_version(p, 99),
-            r"was written by a newer opd-tui \(schema 99; this version reads up to 2\)$",
+            r"was written by a newer opd-tui \(schema 99; this version reads up to 3\)$",
         ),
         (_corrupt_middle, "is corrupt"),
         (lambda p: os.truncate(p, 4096 * 3), "is corrupt"),
@@ -351,17 +465,17 @@ def test_an_older_schema_is_backed_up_then_migrated_in_one_transaction(
     def add_note_column(con: sqlite3.Connection) -> None:
         con.execute("ALTER TABLE actions ADD COLUMN note TEXT")
 
-    monkeypatch.setattr(journal_sqlite, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(journal_sqlite, "MIGRATIONS", {2: add_note_column})
+    monkeypatch.setattr(journal_sqlite, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(journal_sqlite, "MIGRATIONS", {3: add_note_column})
     upgraded = open_journal(path)
     assert snapshot(upgraded.engine) == snapshot(original)
     con = sqlite3.connect(path)
-    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("3",)
+    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("4",)
     assert "note" in [row[1] for row in con.execute("PRAGMA table_info(actions)")]
-    backup = tmp_path / "j.db.schema-2.bak"
+    backup = tmp_path / "j.db.schema-3.bak"
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     kept = sqlite3.connect(backup)
-    assert kept.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("2",)
+    assert kept.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("3",)
     assert kept.execute("SELECT count(*) FROM events").fetchone() == (
         con.execute("SELECT count(*) FROM events").fetchone()
     )
@@ -378,22 +492,21 @@ def test_a_failed_migration_changes_nothing(
         con.execute("CREATE TABLE half (x)")
         raise sqlite3.OperationalError("out of cheese")
 
-    monkeypatch.setattr(journal_sqlite, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(journal_sqlite, "MIGRATIONS", {2: half_done})
+    monkeypatch.setattr(journal_sqlite, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(journal_sqlite, "MIGRATIONS", {3: half_done})
     with pytest.raises(StoreError, match="cannot write to the journal: out of cheese"):
         SqliteStore(path)
     con = sqlite3.connect(path)
-    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("2",)
+    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("3",)
     assert con.execute("SELECT name FROM sqlite_master WHERE name='half'").fetchone() is None
 
 
 def test_capacity_changes_are_journaled_like_any_action(tmp_path: Path) -> None:
     desk = open_journal(tmp_path / "j.db")
     assert desk.act("set_capacity", "rao-10", 6) == [CapacityChanged(MORNING, "rao-10", 4, 6)]
-    assert desk.act("set_capacity", "rao-10", 6) == []
+    assert desk.act("set_capacity", "rao-10", 6) == []  # changes nothing: nothing recorded
     assert [a.name for a in SqliteStore(tmp_path / "j.db").actions(DAY)] == [
         OPEN_DAY,
-        "set_capacity",
         "set_capacity",
     ]
 
@@ -425,3 +538,37 @@ def test_the_engine_clock_runs_between_actions_and_stands_still_within_one(
     assert stamps[1] == stamps[2] > stamps[0]
     actions = SqliteStore(tmp_path / "j.db").actions(DAY)
     assert [a.at for a in actions[1:]] == [stamps[0], stamps[1]]
+
+
+def test_a_failed_batch_with_set_up_in_it_is_rebuilt_and_a_failed_rebuild_stops_the_desk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = open_journal(tmp_path / "j.db")
+    desk.act("book", "rao-10", "Asha", "walk-in")
+    engine = desk.engine
+    before = snapshot(engine)
+
+    def broken(*args: object) -> object:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(journal_sqlite.SqliteStore, "_append", broken)
+    with pytest.raises(StoreError):
+        desk.act("add_doctor", "sen", "Dr Sen", "ENT")  # set-up cannot be rolled back
+    assert desk.engine is not engine and snapshot(desk.engine) == before
+
+    def unreadable(*args: object) -> object:
+        raise StoreError("cannot read the journal: disk I/O error")
+
+    monkeypatch.setattr(journal_sqlite.SqliteStore, "history", unreadable)
+    with pytest.raises(StoreError):
+        desk.act("add_doctor", "sen", "Dr Sen", "ENT")
+    stopped = (
+        "the journal could not be read back after a failed write (cannot read the journal: "
+        "disk I/O error); close this desk and open the day again"
+    )
+    with pytest.raises(StoreError) as refused:
+        desk.act("book", "rao-10", "Bala", "online")
+    assert str(refused.value) == stopped
+    with pytest.raises(StoreError) as refused:
+        desk.poll()
+    assert str(refused.value) == stopped

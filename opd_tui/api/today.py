@@ -5,12 +5,43 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
 from ..engine import Clock
-from ..store import JournalDesk, Store
+from ..store import JournalDesk, Outcome, Store
 from ..store.desk import SetUp
+
+
+@dataclass(frozen=True, slots=True)
+class Decided(Outcome):
+    """An outcome with the desk that decided it. Its answer is read from that desk: just after
+    midnight ``Today`` hands out the next day's desk, which has no such token (or another
+    patient's with the same id)."""
+
+    desk: JournalDesk | None = None
+
+
+_OUTCOME_FIELDS = tuple(f.name for f in fields(Outcome))
+
+
+class _ServiceDesk(JournalDesk):
+    """The service's desk of one day: every outcome it gives says it was decided here."""
+
+    def act_batch(self, *args: Any, **kwargs: Any) -> list[Outcome]:
+        return [
+            Decided(**{name: getattr(outcome, name) for name in _OUTCOME_FIELDS}, desk=self)
+            for outcome in super().act_batch(*args, **kwargs)
+        ]
+
+
+def decided_on(outcome: Outcome, today: Callable[[], JournalDesk]) -> JournalDesk:
+    """The desk ``outcome`` was decided on; ``today()`` for a desk that does not say."""
+    if isinstance(outcome, Decided) and outcome.desk is not None:
+        return outcome.desk
+    return today()
 
 
 class Today:
@@ -37,7 +68,7 @@ class Today:
         day = self._clock().date()
         with self._lock:
             if self._desk is None or self._desk.day != day:
-                self._desk = JournalDesk(
+                self._desk = _ServiceDesk(
                     self.store,
                     day,
                     today=day,

@@ -6,7 +6,7 @@ for SQLite later without touching the engine or the dashboard.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -144,6 +144,13 @@ class Store(Protocol):
         ``events(day)`` without the bookkeeping, for restoring a day fast."""
         ...
 
+    def iter_events(
+        self, day: date, after: int = 0, upto: int | None = None, chunk: int = 5000
+    ) -> Iterator[Recorded]:
+        """``events`` one at a time, read and decoded ``chunk`` at a time: those above ``after``
+        and (if given) at most ``upto``, in order. A whole day without holding it all."""
+        ...
+
     def actions(self, day: date) -> list[Action]: ...
 
     def record(
@@ -165,8 +172,9 @@ class Store(Protocol):
         """
         ...
 
-    def keyed(self, keys: Collection[str]) -> dict[str, Keyed]:
-        """Which of ``keys`` were recorded; inside ``decide`` this reads the same transaction."""
+    def keyed(self, day: date, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], Keyed]:
+        """Which of ``keys`` (each an action's name and a key) were recorded on ``day``; inside
+        ``decide`` this reads the same transaction."""
         ...
 
     def action_events(self, action_id: int) -> list[Event]:

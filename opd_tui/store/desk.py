@@ -96,7 +96,15 @@ class JournalDesk:
 
     def act(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
         """Decide on the latest view and record durably; only then are the events returned."""
-        (outcome,) = self.act_batch([Request(action, args, kwargs)])
+        return self._act(Request(action, args, kwargs), wait=True)
+
+    def act_now(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
+        """``act``, but while another desk holds the journal's write lock it raises
+        ``JournalBusy`` at once, so a screen never freezes waiting for it."""
+        return self._act(Request(action, args, kwargs), wait=False)
+
+    def _act(self, request: Request, *, wait: bool) -> list[Event]:
+        (outcome,) = self.act_batch([request], wait=wait)
         if outcome.error is not None:
             raise outcome.error
         return outcome.events
@@ -124,13 +132,17 @@ class JournalDesk:
                 touched = True
                 self._take(newer)
                 self.engine.hold()  # until recorded: a failed write takes its decisions back
-                keys = {r.key for r, o in zip(requests, outcomes, strict=True) if r.key and not o}
-                known = self.store.keyed(keys) if keys else {}
-                first_with: dict[str, int] = {}
+                keys = {
+                    (r.action, r.key)
+                    for r, o in zip(requests, outcomes, strict=True)
+                    if r.key and not o
+                }
+                known = self.store.keyed(self.day, keys) if keys else {}
+                first_with: dict[tuple[str, str], int] = {}
                 for index, request in enumerate(requests):
                     if outcomes[index] is not None:
                         continue
-                    key = request.key
+                    key = None if request.key is None else (request.action, request.key)
                     if key is not None and key in known:
                         outcomes[index] = self._again(request, known[key])
                         continue
@@ -158,7 +170,7 @@ class JournalDesk:
                             dict(request.kwargs),
                             at,
                             events,
-                            key,
+                            request.key,
                             request.fingerprint,
                         )
                     )

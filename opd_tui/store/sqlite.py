@@ -10,9 +10,10 @@ import contextlib
 import json
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Collection, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,16 +34,23 @@ from .base import (
 from .codec import decode, decode_many, dumps, encode
 
 APP = "opd-tui"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 REQUEST_KEYS = """CREATE TABLE IF NOT EXISTS request_keys (
-    key TEXT PRIMARY KEY,
+    day TEXT NOT NULL,
+    action TEXT NOT NULL,
+    key TEXT NOT NULL,
     action_id INTEGER NOT NULL REFERENCES actions (id),
-    fingerprint TEXT NOT NULL
+    fingerprint TEXT NOT NULL,
+    PRIMARY KEY (day, action, key)
 )"""
-"""Idempotency keys clients sent with their requests, each with the action it was recorded as."""
+"""Idempotency keys clients sent with their requests, each with the action it was recorded as.
+A key belongs to its day and its kind of action: the same key another day, or sent to another
+route, is a new request."""
+KEEP_KEYS_DAYS = 7
+"""Keys of days longer ago than this are deleted when a new day opens."""
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -79,10 +87,26 @@ Migration = Callable[[sqlite3.Connection], None]
 
 
 def _add_request_keys(con: sqlite3.Connection) -> None:
+    """Schema 2: keys, one for the whole journal."""
+    con.execute(
+        "CREATE TABLE request_keys (key TEXT PRIMARY KEY, "
+        "action_id INTEGER NOT NULL REFERENCES actions (id), fingerprint TEXT NOT NULL)"
+    )
+
+
+def _keys_per_day(con: sqlite3.Connection) -> None:
+    """Schema 3: each key belongs to the day and the kind of action it was recorded with."""
+    con.execute("ALTER TABLE request_keys RENAME TO request_keys_2")
     con.execute(REQUEST_KEYS)
+    con.execute(
+        "INSERT INTO request_keys (day, action, key, action_id, fingerprint) "
+        "SELECT actions.day, actions.name, k.key, k.action_id, k.fingerprint "
+        "FROM request_keys_2 AS k JOIN actions ON actions.id = k.action_id"
+    )
+    con.execute("DROP TABLE request_keys_2")
 
 
-MIGRATIONS: dict[int, Migration] = {1: _add_request_keys}
+MIGRATIONS: dict[int, Migration] = {1: _add_request_keys, 2: _keys_per_day}
 """``MIGRATIONS[n]`` upgrades a schema from version n to n + 1, inside one transaction."""
 
 
@@ -94,9 +118,23 @@ def _wal_mode(con: sqlite3.Connection) -> Any:
         try:
             return con.execute("PRAGMA journal_mode = WAL").fetchone()
         except sqlite3.OperationalError as error:
-            if "locked" not in str(error) or time.monotonic() > deadline:
+            if not _is_busy(error) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    """Whether SQLite refused because another connection holds a lock (busy or locked, with any
+    extended code), not because the file is damaged or unwritable."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _busy(path: Path) -> JournalBusy:
+    return JournalBusy(
+        f"the journal {path} is busy: another desk held its lock for "
+        f"{BUSY_TIMEOUT_MS / 1000:g} s; try again"
+    )
 
 
 class SqliteStore:
@@ -106,6 +144,7 @@ class SqliteStore:
         self.path = Path(path).expanduser()
         self.location = str(self.path)
         self.name = self.path.name
+        self._private = False  # whether _make_private ran: on the first write, not on reading
         version = self._inspect(create)
         self._con = self._connect()
         try:
@@ -143,7 +182,9 @@ class SqliteStore:
         wal = path.with_name(path.name + "-wal").exists()
         query = "mode=ro" if wal else "mode=ro&immutable=1"
         try:
-            con = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True)
+            con = sqlite3.connect(
+                f"{path.resolve().as_uri()}?{query}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+            )
         except sqlite3.Error as error:
             raise StoreError(f"cannot open {path}: {error}") from None
         try:
@@ -166,13 +207,20 @@ class SqliteStore:
                 raise StoreError(f"{path} is corrupt (integrity check failed)")
             return version
         except sqlite3.Error as error:
+            if _is_busy(error):
+                raise _busy(path) from None
             raise StoreError(f"{path} is corrupt or unreadable ({error})") from None
         finally:
             con.close()
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            con = sqlite3.connect(
+                self.path,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+            )
         except sqlite3.Error as error:
             raise StoreError(f"cannot open {self.path}: {error}") from None
         try:
@@ -184,6 +232,8 @@ class SqliteStore:
             con.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as error:
             con.close()
+            if _is_busy(error):
+                raise _busy(self.path) from None
             raise StoreError(f"cannot open {self.path}: {error}") from None
         return con
 
@@ -229,6 +279,9 @@ class SqliteStore:
         """One write transaction, taken before reading so no other desk writes in between.
         Without ``wait``, a write lock held elsewhere raises ``JournalBusy`` at once."""
         con = self._con
+        if not self._private:
+            _make_private(self.path)
+            self._private = True
         try:
             if wait:
                 con.execute("BEGIN IMMEDIATE")
@@ -318,6 +371,24 @@ class SqliteStore:
         except sqlite3.Error as error:
             raise StoreError(f"cannot read the journal: {error}") from None
 
+    def iter_events(
+        self, day: date, after: int = 0, upto: int | None = None, chunk: int = 5000
+    ) -> Iterator[Recorded]:
+        """Each query reads one chunk whole, so no read is left open while the caller works."""
+        if chunk < 1:
+            raise ValueError("chunk must be at least 1")
+        last = 2**63 - 1 if upto is None else upto
+        while True:
+            rows = self._read(
+                "SELECT kind, at, data, seq, action_id FROM events "
+                "WHERE day = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+                (day.isoformat(), after, last, chunk),
+            ).fetchall()
+            yield from _recorded(rows)
+            if len(rows) < chunk:
+                return
+            after = rows[-1][3]
+
     # ------------------------------------------------------------- writing
 
     def create_day(self, day: date, desk: str, make: Callable[[Previous | None], NewDay]) -> bool:
@@ -329,6 +400,8 @@ class SqliteStore:
                 "INSERT INTO days (day, clinic_name, priorities, created_at) VALUES (?, ?, ?, ?)",
                 (day.isoformat(), new.clinic_name, dumps(dict(new.priorities)), _now()),
             )
+            forgotten = (day - timedelta(days=KEEP_KEYS_DAYS)).isoformat()
+            con.execute("DELETE FROM request_keys WHERE day < ?", (forgotten,))
             self._append(con, day, desk, new.decision)
             return True
 
@@ -375,17 +448,20 @@ class SqliteStore:
             decisions = decide(_recorded(rows))
             return [self._append(con, day, desk, decision) for decision in decisions]
 
-    def keyed(self, keys: Collection[str]) -> dict[str, Keyed]:
-        wanted = list(keys)
-        found: dict[str, Keyed] = {}
+    def keyed(self, day: date, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], Keyed]:
+        wanted = sorted({key for _, key in keys})
+        asked = set(keys)
+        found: dict[tuple[str, str], Keyed] = {}
         for start in range(0, len(wanted), 500):  # SQLite's limit on parameters is 999 or more
             chunk = wanted[start : start + 500]
             rows = self._read(
-                "SELECT key, action_id, fingerprint FROM request_keys WHERE key IN "
-                f"({','.join('?' * len(chunk))})",
-                tuple(chunk),
+                "SELECT action, key, action_id, fingerprint FROM request_keys "
+                f"WHERE day = ? AND key IN ({','.join('?' * len(chunk))})",
+                (day.isoformat(), *chunk),
             ).fetchall()
-            found.update((row[0], Keyed(*row)) for row in rows)
+            for action, key, action_id, fingerprint in rows:
+                if (action, key) in asked:
+                    found[action, key] = Keyed(key, action_id, fingerprint)
         return found
 
     def action_events(self, action_id: int) -> list[Event]:
@@ -413,8 +489,9 @@ class SqliteStore:
             seqs.append(cursor.lastrowid)
         if decision.key is not None:
             con.execute(
-                "INSERT INTO request_keys (key, action_id, fingerprint) VALUES (?, ?, ?)",
-                (decision.key, action_id, decision.fingerprint),
+                "INSERT INTO request_keys (day, action, key, action_id, fingerprint) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (iso_day, decision.name, decision.key, action_id, decision.fingerprint),
             )
         return Receipt(action_id, tuple(seqs))
 
@@ -429,14 +506,41 @@ def _recorded(rows: list[Any]) -> list[Recorded]:
 
 
 def _create_private(path: Path) -> None:
-    """Create an empty file only its owner can read; SQLite gives its WAL files the same mode."""
+    """Create an empty file only its owner can read (0600), in folders only its owner can enter
+    (0700), whatever the umask; SQLite gives its WAL files the file's mode. Folders that exist
+    are left as they are. The umask can only narrow a mode, so nothing is ever wider than that,
+    not even between creating a part and setting its mode."""
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        missing = []
+        folder = path.parent
+        while not folder.exists() and folder != folder.parent:
+            missing.append(folder)
+            folder = folder.parent
+        for folder in reversed(missing):
+            try:
+                folder.mkdir(mode=0o700)
+            except FileExistsError:  # another desk made it at the same moment
+                continue
+            os.chmod(folder, 0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.fchmod(descriptor, 0o600)
+        finally:
+            os.close(descriptor)
     except FileExistsError:
         pass
     except OSError as error:
         raise StoreError(f"cannot create {path}: {error.strerror}") from None
+
+
+def _make_private(path: Path) -> None:
+    """Take the group's and others' permissions off a journal (and its WAL files) about to be
+    written; a file that is not ours to change is left as it is."""
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        with contextlib.suppress(OSError):
+            mode = stat.S_IMODE(os.stat(path.with_name(name)).st_mode)
+            if mode & 0o077:
+                os.chmod(path.with_name(name), mode & 0o700)
 
 
 def _backup_path(path: Path, version: int) -> Path:
