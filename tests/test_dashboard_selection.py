@@ -3,9 +3,11 @@ the terminal, and the words say what happened."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import FakeClock, FakeMonotonic, small_clinic
 from test_dashboard import SIZE, book, log_lines, rows, toasts
-from textual.widgets import OptionList, Select
+from textual.widgets import Input, OptionList, Select, Static
 
 from opd_tui.desk import MemoryDesk
 from opd_tui.engine import Status
@@ -220,8 +222,6 @@ async def test_undo_in_the_memory_demo_reaches_back_only_to_what_the_user_did() 
 
 
 async def test_doctor_late_takes_whole_minutes_in_a_clinic_day_only(app: OpdApp) -> None:
-    from textual.widgets import Input, Static
-
     from opd_tui.ui.screens.delay import DelayForm
 
     async with app.run_test(size=SIZE) as pilot:
@@ -247,3 +247,53 @@ async def test_doctor_late_takes_whole_minutes_in_a_clinic_day_only(app: OpdApp)
         await pilot.press("enter")
         await pilot.pause()
         assert rows(app, "schedule", "time") == [("09:00 +15m",), ("10:00 +15m",)]
+
+
+async def test_another_desks_write_lock_never_freezes_the_screen(tmp_path: Path) -> None:
+    import sqlite3
+    import time
+
+    from store_helpers import open_journal
+
+    from opd_tui.ui.screens.booking import BookForm
+
+    desk = open_journal(tmp_path / "j.db")
+    desk.act("book", "rao-10", "Asha Menon", "walk-in")
+    app = OpdApp(desk, history=desk.history, wall_clock=lambda: desk.engine.now())
+    other = sqlite3.connect(tmp_path / "j.db", isolation_level=None)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.show_doctor("rao", "rao-10")
+        app.query_one("#booked", Table).focus()
+        other.execute("BEGIN IMMEDIATE")  # another desk is writing
+        started = time.monotonic()
+        await pilot.press("s")
+        assert time.monotonic() - started < 1.0  # the key returned at once: no 10 s freeze
+        header = app.query_one(ClinicHeader)
+        assert "another desk is writing…" in header.render().plain
+        assert desk.engine.token("T00001").status is Status.BOOKED
+        await pilot.press("b")  # a second action waits its turn, and says so
+        assert toasts(app)[-1] == (
+            "Still waiting for another desk to finish writing: your last action is not "
+            "recorded yet."
+        )
+        other.execute("COMMIT")
+        await pilot.pause(0.3)
+        assert desk.engine.token("T00001").status is Status.SERVED
+        assert toasts(app)[-1] == "RAO-001 Asha Menon marked seen"
+        assert "another desk is writing" not in header.render().plain
+        other.execute("BEGIN IMMEDIATE")
+        await pilot.press("n")
+        form = app.screen
+        assert isinstance(form, BookForm)
+        form.query_one("#patient", Input).value = "Ravi Kumar"
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.screen is form  # still open, still holding what was typed
+        assert str(form.query_one("#error", Static).render()) == (
+            "another desk is writing to the journal… trying again"
+        )
+        other.execute("COMMIT")
+        await pilot.pause(0.3)
+        assert app.screen is app.screen_stack[0]
+        assert [t.patient for t in desk.engine.tokens()] == ["Asha Menon", "Ravi Kumar"]
+    other.close()

@@ -39,13 +39,14 @@ from ..engine import (
 )
 from ..engine.events import Placed
 from ..scenario import Player
-from ..store.base import StoreError
+from ..store.base import JournalBusy, StoreError
 from . import cells
 from .activity import ActivityLog, named, slot_name, who
 from .header import ClinicHeader
 from .keys import KEYS, REPLAY_ACTIONS, bindings
 from .marks import Alert, Marks
 from .overview import OverviewTable
+from .patience import BUSY_WAIT, RETRY_SECONDS, Patience
 from .replay import SPEEDS, ReplayBar
 from .screens.booking import BookForm
 from .screens.confirm import Confirm
@@ -102,6 +103,7 @@ class OpdApp(App[None]):
         self.doctor_id: str | None = None
         self.slot_id: str | None = None
         self.last_alert: Alert | None = None
+        self.patience = Patience()  # for the key whose action waits for another desk
 
     # ----------------------------------------------------------------- layout
 
@@ -357,26 +359,72 @@ class OpdApp(App[None]):
         if self.moment is not None:
             raise ReadOnly("this is the day as it was: press escape to return to now")
         try:
-            events = self.desk.act(action, *args, **kwargs)
+            events = self.desk.act_now(action, *args, **kwargs)
         except StoreError:
-            # Not recorded: the desk rebuilt its engine from the journal, so read that one.
-            self.engine = self.desk.engine
-            self.redraw()
+            # Not recorded. The desk took the decision back, or rebuilt its engine from the
+            # journal: then read the new one.
+            if self.desk.engine is not self.engine:
+                self.engine = self.desk.engine
+                self.redraw()
             raise
         self.after(events)
         return events
 
-    def attempt(self, action: str, *args: Any, done: str = "", **kwargs: Any) -> bool:
+    def attempt(
+        self,
+        action: str,
+        *args: Any,
+        done: str = "",
+        then: Callable[[], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         """Like ``perform``, for keys: a refusal becomes a notification and changes nothing;
-        success is confirmed in a toast naming whom it was done to (``done``)."""
-        try:
-            self.perform(action, *args, **kwargs)
-        except OpdError as error:
-            self.notify(str(error), title="Not done", severity="error")
-            return False
-        if done:
-            self.notify(done, title="Done")
-        return True
+        success is confirmed in a toast naming whom it was done to (``done``), then ``then``
+        runs. While another desk holds the journal's lock the action is tried again every few
+        milliseconds, off the key's path, and the header says so; the screen never freezes."""
+        if self.patience.waiting:
+            self.notify(
+                "Still waiting for another desk to finish writing: your last action is not "
+                "recorded yet.",
+                severity="warning",
+            )
+            return
+
+        def run() -> None:
+            try:
+                self.perform(action, *args, **kwargs)
+            except JournalBusy:
+                self.try_again_soon(run)
+                return
+            except OpdError as error:
+                self.journal_free()
+                self.notify(str(error), title="Not done", severity="error")
+                return
+            self.journal_free()
+            if done:
+                self.notify(done, title="Done")
+            if then is not None:
+                then()
+
+        run()
+
+    def try_again_soon(self, again: Callable[[], None]) -> None:
+        """Another desk is writing: try ``again`` shortly, for up to ``BUSY_WAIT`` seconds."""
+        self.query_one(ClinicHeader).busy = True
+        if not self.patience.more():
+            self.journal_free()
+            self.notify(
+                f"Another desk kept the journal busy for {BUSY_WAIT:.0f} s: nothing was "
+                "recorded. Try again.",
+                title="Not done",
+                severity="error",
+            )
+            return
+        self.set_timer(RETRY_SECONDS, again)
+
+    def journal_free(self) -> None:
+        self.patience.over()
+        self.query_one(ClinicHeader).busy = False
 
     def writable(self) -> bool:
         """Whether actions may run now; says why not, before a form is even opened."""
@@ -483,11 +531,13 @@ class OpdApp(App[None]):
         minute = self.minute_now()
 
         def move(slot_id: str) -> None:
-            if self.attempt("move", token.id, slot_id):
-                moved = self.engine.token(token.id)
-                now = f" (now {moved.number})" if moved.number != token.number else ""
+            def moved() -> None:
+                number = self.engine.token(token.id).number
+                now = f" (now {number})" if number != token.number else ""
                 self.notify(f"{named(token)} moved to {slot_name(self.engine, slot_id)}{now}")
                 self.jump_to_token(token.id)
+
+            self.attempt("move", token.id, slot_id, then=moved)
 
         def chosen(slot_id: str | None) -> None:
             if not slot_id:

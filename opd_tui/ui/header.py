@@ -20,6 +20,7 @@ from . import palette
 class ClinicHeader(Widget):
     totals: reactive[Stats] = reactive(Stats, always_update=True)
     moment: reactive[str | None] = reactive(None)  # set while the dashboard shows the past
+    busy: reactive[bool] = reactive(False)  # an action waits for another desk to finish writing
 
     def __init__(self, desk: Desk, clock: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -40,6 +41,9 @@ class ClinicHeader(Widget):
         self._follow_height()
 
     def watch_moment(self) -> None:
+        self._follow_height()
+
+    def watch_busy(self) -> None:
         self._follow_height()
 
     def on_resize(self) -> None:
@@ -81,6 +85,8 @@ class ClinicHeader(Widget):
             left.append(f"  HISTORY {self.moment} · esc returns to now ", palette.FLASH)
         elif self.desk.read_only:
             left.append("  READ-ONLY ", palette.FLASH)
+        if self.busy:
+            left.append("  another desk is writing… ", palette.FULL)
         return left
 
     def _right(self, compact: bool) -> Text:

@@ -1,7 +1,9 @@
-"""What every dialog shares: a centred box, escape to close, and errors shown inside it."""
+"""What every dialog shares: a centred box, escape to close, errors shown inside it, and a
+patient wait while another desk is writing to the journal."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from rich.text import Text
@@ -10,12 +12,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ...engine import safe_text
+from ..patience import BUSY_WAIT, RETRY_SECONDS, Patience
 
 T = TypeVar("T")
 
 
 class Dialog(ModalScreen[T]):
     BINDINGS = [Binding("escape", "close", "Close", show=False)]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.patience = Patience()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -26,3 +33,17 @@ class Dialog(ModalScreen[T]):
         error.update(Text(safe_text(message)))
         error.display = True
         self.app.bell()
+
+    def try_again_soon(self, again: Callable[[], None]) -> None:
+        """Another desk holds the journal's lock: say so in the form and submit it again
+        shortly, for up to ``BUSY_WAIT`` seconds; the form keeps what was typed throughout."""
+        if not self.patience.more():
+            self.show_error(
+                f"another desk kept the journal busy for {BUSY_WAIT:.0f} s: nothing was recorded; "
+                "press Enter to try again"
+            )
+            return
+        error = self.query_one("#error", Static)
+        error.update(Text("another desk is writing to the journal… trying again"))
+        error.display = True
+        self.set_timer(RETRY_SECONDS, again)

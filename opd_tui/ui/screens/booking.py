@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ...engine import Engine, Event, OpdError, Source
+from ...store.base import JournalBusy
 from ..cells import plain
 from .base import Dialog
 
@@ -115,7 +116,11 @@ class BookForm(Dialog[list[Event]]):
             return
         try:
             events = self.submit(slot, patient, str(source))
+        except JournalBusy:
+            self.try_again_soon(self.book)
+            return
         except OpdError as error:
+            self.patience.over()
             self.show_error(str(error))
             return
         self.dismiss(events)

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from ...engine import MAX_DELAY_MINUTES, Doctor, Event, OpdError
+from ...store.base import JournalBusy
 from ..cells import content
 from .base import Dialog
 
@@ -57,7 +58,11 @@ class DelayForm(Dialog[list[Event]]):
         minutes = int(text)
         try:
             events = self.submit(minutes)
+        except JournalBusy:
+            self.try_again_soon(self.shift)
+            return
         except OpdError as error:
+            self.patience.over()
             self.show_error(str(error))
             return
         self.dismiss(events)
