@@ -39,6 +39,7 @@ class Desk(Protocol):
     clinic_name: str
     day: date
     read_only: bool
+    read_only_why: str  # why nothing can be recorded, in one line ("" when it can)
     location: str  # where the day is kept, in full ("memory only" for none): help shows it
     journal_name: str  # the same in a few words, always on screen: a file name, "memory only"
     desk_name: str  # which desk this is, beside the journal's name ("" for a throwaway desk)
@@ -77,11 +78,12 @@ class MemoryDesk:
         self.clinic_name = clinic_name
         self.day = day
         self.read_only = read_only
+        self.read_only_why = "this day is read-only" if read_only else ""
         self.journal_name = journal_name
 
     def act(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
         if self.read_only:
-            raise ReadOnly("this day is read-only")
+            raise ReadOnly(self.read_only_why)
         if action not in ACTIONS:
             raise OpdError(f"unknown action {action!r}")
         events: list[Event] = getattr(self.engine, action)(*args, **kwargs)

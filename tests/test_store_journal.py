@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import sqlite3
@@ -572,3 +573,64 @@ def test_a_failed_batch_with_set_up_in_it_is_rebuilt_and_a_failed_rebuild_stops_
     with pytest.raises(StoreError) as refused:
         desk.poll()
     assert str(refused.value) == stopped
+
+
+@contextlib.contextmanager
+def _as_nobody() -> Iterator[Path]:
+    """A folder every user may use, and file permissions as an ordinary user sees them there:
+    root would write a read-only file (pytest's own folders are closed to other users)."""
+    import shutil
+    import tempfile
+
+    import opd_tui.api.serve  # noqa: F401  (imported while its files can be read)
+
+    folder = Path(tempfile.mkdtemp(prefix="opd-read-only-"))
+    folder.chmod(0o777)
+    try:
+        open_journal(folder / "j.db").act("book", "rao-10", "Asha", "walk-in")
+        for name in ("j.db", "j.db-wal", "j.db-shm"):
+            if (folder / name).exists():
+                (folder / name).chmod(0o444)
+        os.seteuid(65534)
+        try:
+            yield folder / "j.db"
+        finally:
+            os.seteuid(0)
+    finally:
+        shutil.rmtree(folder)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs to act as another user")
+def test_a_read_only_journal_opens_read_only_and_says_so() -> None:
+    with _as_nobody() as path:
+        store = SqliteStore(path, create=False)
+        assert store.writable is False
+        seen = JournalDesk(store, DAY, today=DAY, setup=clinic_set_up)
+        why = (
+            f"{path} is read-only for this user: it can be read, but nothing can be recorded in it"
+        )
+        assert (seen.read_only, seen.read_only_why) == (True, why)
+        assert [t.patient for t in seen.engine.tokens()] == ["Asha"]
+        with pytest.raises(ReadOnly) as refused:
+            seen.act("book", "rao-10", "Bala", "online")
+        assert str(refused.value) == why
+        with pytest.raises(StoreError) as no_day:
+            JournalDesk(store, DAY + timedelta(days=1), today=DAY + timedelta(days=1))
+        assert str(no_day.value) == (
+            f"nothing was recorded on 2026-11-26 in {path}, and it is read-only for this user"
+        )
+        store.close()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs to act as another user")
+def test_serve_refuses_to_start_on_a_journal_it_cannot_write(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from opd_tui.cli import main
+
+    with _as_nobody() as path:
+        assert main(["serve", "--db", str(path), "--port", "0"]) == 2
+    assert capsys.readouterr().err == (
+        f"opd-tui: {path} is read-only for this user: the service would refuse every write, so "
+        "it does not start (give this user write access to the file and its folder)\n"
+    )

@@ -41,6 +41,11 @@ def serve(
     clinic = clinic or NewClinic()
     store = SqliteStore(db, create=create)
     try:
+        if not store.writable:
+            raise OpdError(
+                f"{db} is read-only for this user: the service would refuse every write, so it "
+                "does not start (give this user write access to the file and its folder)"
+            )
         today = Today(
             store, setup=clinic.setup, clinic_name=clinic.name, priorities=clinic.priorities
         )

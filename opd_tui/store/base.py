@@ -119,6 +119,7 @@ class Store(Protocol):
 
     location: str  # in full, for messages and help
     name: str  # in a few words, for the dashboard's header: a file's name
+    writable: bool  # whether this process may record anything in it
 
     def day(self, day: date) -> DayInfo | None:
         """The day's record, or None if nothing was ever recorded for it."""

@@ -65,7 +65,16 @@ class JournalDesk:
     ) -> None:
         self.store = store
         self.day = day
-        self.read_only = day < (today or date.today())
+        if day < (today or date.today()):
+            self.read_only_why = f"{day.isoformat()} is a past day: it is open for reading only"
+        elif not store.writable:
+            self.read_only_why = (
+                f"{store.location} is read-only for this user: it can be read, but nothing can be "
+                "recorded in it"
+            )
+        else:
+            self.read_only_why = ""
+        self.read_only = bool(self.read_only_why)
         self.location = store.location
         self.journal_name = store.name
         self.desk_name = desk_name or socket.gethostname()
@@ -79,7 +88,10 @@ class JournalDesk:
         info = store.day(day)
         if info is None:
             if self.read_only:
-                raise StoreError(f"nothing was recorded on {day.isoformat()} in {store.location}")
+                raise StoreError(
+                    f"nothing was recorded on {day.isoformat()} in {store.location}"
+                    + ("" if store.writable else ", and it is read-only for this user")
+                )
             defaults = {s.value: p for s, p in DEFAULT_PRIORITIES.items()}
             start = _Start(clock, setup, clinic_name, dict(priorities or defaults))
             store.create_day(day, self.desk_id, start)
@@ -235,8 +247,7 @@ class JournalDesk:
         if self._broken is not None:
             return Outcome(error=StoreError(self._broken))
         if self.read_only:
-            day = self.day.isoformat()
-            return Outcome(error=ReadOnly(f"{day} is a past day: it is open for reading only"))
+            return Outcome(error=ReadOnly(self.read_only_why))
         if request.action not in ACTIONS:
             return Outcome(error=OpdError(f"unknown action {request.action!r}"))
         try:

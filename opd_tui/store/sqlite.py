@@ -152,11 +152,34 @@ class SqliteStore:
                 self._initialise()
             elif version < SCHEMA_VERSION:
                 self._migrate(version)
+            self.writable = self._can_write()
         except BaseException:
             self._con.close()
             raise
 
     # ------------------------------------------------------------- opening
+
+    def _can_write(self) -> bool:
+        """Whether this process may write the journal, found by trying a write and rolling it
+        back: the file's mode, its folder, a read-only mount and the user all count. Another
+        desk's lock says nothing either way, so it counts as writable."""
+        con = self._con
+        try:
+            con.execute("PRAGMA busy_timeout = 0")
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                con.execute("UPDATE meta SET value = value WHERE key = 'app'")
+            finally:
+                con.execute("ROLLBACK")
+        except sqlite3.OperationalError as error:
+            if _is_busy(error):
+                return True
+            if error.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
+                return False
+            raise StoreError(f"cannot open {self.path}: {error}") from None
+        finally:
+            con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+        return True
 
     def _inspect(self, create: bool) -> int | None:
         """The file's schema version, None for a new or empty file; refuses anything else."""

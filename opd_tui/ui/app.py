@@ -139,6 +139,8 @@ class OpdApp(App[None]):
         self.set_interval(POLL_SECONDS, self.tick)
         self.query_one("#doctors").focus()
         self.lay_out(self.size)
+        if self.desk.read_only:
+            self.notify(self.desk.read_only_why, title="Read-only", severity="warning")
 
     def on_resize(self, event: events.Resize) -> None:
         # This runs before App's own handler has taken in the new size, so ``self.size`` is
@@ -431,7 +433,7 @@ class OpdApp(App[None]):
         if self.moment is not None:
             reason = "this is the day as it was: press escape to return to now"
         elif self.desk.read_only:
-            reason = "this day is read-only"
+            reason = self.desk.read_only_why
         else:
             return True
         self.notify(reason, title="Not done", severity="error")
