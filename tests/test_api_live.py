@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -154,5 +153,4 @@ def test_the_api_key_comes_from_the_environment(
             assert json.loads(answer.read())["clinic"] == demo.CLINIC_NAME
     finally:
         process.terminate()
-        # uvicorn shuts down cleanly, then ends by the signal it was sent, as it should
-        assert process.wait(timeout=10) == -signal.SIGTERM
+        assert process.wait(timeout=10) == 0  # a clean stop

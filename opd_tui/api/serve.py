@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import signal
 import socket
 import sys
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 
 from ..engine import OpdError
 from ..store import JournalDesk, NewClinic, SqliteStore
 from .app import create_app
+from .keys import key_problem
 from .today import Today
 
 API_KEY_ENV = "OPD_TUI_API_KEY"
@@ -28,13 +31,15 @@ def serve(
     create: bool = False,
     clinic: NewClinic | None = None,
 ) -> int:
-    """Serve until interrupted. A refusal to start (no key off loopback, a taken port, a bad or
-    missing journal) is an ``OpdError`` with one line for the user. A new journal is started at
+    """Serve until interrupted. A refusal to start (an unusable key, no key off loopback, a taken
+    port, a bad or missing journal) is an ``OpdError`` with one line for the user. A new journal is started at
     ``db`` only when ``create`` says so, set up as ``clinic`` says."""
+    if api_key is not None and (problem := key_problem(api_key)) is not None:
+        raise OpdError(problem)
     if not api_key and not _is_loopback(host):
         raise OpdError(
             f"serving on {host} without an API key would show patients' names to the network: "
-            f"set --api-key or {API_KEY_ENV}"
+            f"set --api-key-file or {API_KEY_ENV}"
         )
     if not create and not db.exists():
         raise OpdError(f"no journal at {db} (add --new to start a new one there)")
@@ -73,10 +78,24 @@ def serve(
             access_log=access_log,
             server_header=False,
         )
-        uvicorn.Server(config).run(sockets=[listener])
+        _Server(config).run(sockets=[listener])
     finally:
         store.close()
     return 0
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, ended by SIGTERM or ctrl+c as by a plain request to stop. uvicorn itself raises
+    the signal again once it has shut down, so the process would then end by it (status 143,
+    or a KeyboardInterrupt traceback) before the journal is closed. Here its graceful shutdown
+    (requests in flight finish, waiting ones are refused) is the whole of the stop, the journal
+    is closed and checkpointed, and the status is 0."""
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self.should_exit and sig == signal.SIGINT:
+            self.force_exit = True  # a second ctrl+c: stop waiting for requests in flight
+        else:
+            self.should_exit = True
 
 
 def _is_loopback(host: str) -> bool:
