@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from store_helpers import DAY, SetClock, open_journal, snapshot
+from store_helpers import DAY, SetClock, clinic_set_up, open_journal, snapshot
 
 from opd_tui.engine import Booked, Conflict, Invalid, NotFound, Preempted
 from opd_tui.store import JournalBusy, JournalDesk, Outcome, Request, SqliteStore, StoreError
@@ -169,3 +169,18 @@ def test_a_schema_1_journal_gains_idempotency_keys_when_opened(tmp_path: Path) -
     assert (tmp_path / "j.db.schema-1.bak").exists()
     assert [t.patient for t in open_journal(path).engine.tokens()] == ["Asha", "Ravi"]
     assert open_journal(path).act_batch([_book("Ravi", key="k")])[0].replayed
+
+
+def test_the_services_desk_keeps_no_history_and_no_other_desks_events(tmp_path: Path) -> None:
+    from opd_tui.api import Today
+
+    dashboard = open_journal(tmp_path / "j.db")
+    dashboard.act("book", "rao-10", "Asha", "walk-in")
+    service = Today(SqliteStore(tmp_path / "j.db"), clock=SetClock(), setup=clinic_set_up)()
+    assert service.history == [] and len(dashboard.history) > 0
+    dashboard.act("book", "rao-10", "Ravi", "walk-in")
+    (outcome,) = service.act_batch([_book("Meena")])  # catches up with Ravi, then decides
+    assert outcome.events[-1].token_id == "T00003"  # type: ignore[attr-defined]
+    assert service.poll() == []  # Ravi's booking was taken in, not kept to be reported
+    assert [t.patient for t in service.engine.tokens()] == ["Asha", "Ravi", "Meena"]
+    assert [e.patient for e in dashboard.poll() if hasattr(e, "patient")] == ["Meena"]

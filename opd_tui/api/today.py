@@ -77,5 +77,6 @@ class Today:
                     clinic_name=self._clinic_name,
                     priorities=self._priorities,
                     desk_id=f"service:{socket.gethostname()}:{os.getpid()}",
+                    follows=False,
                 )
             return self._desk

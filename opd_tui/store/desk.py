@@ -62,8 +62,12 @@ class JournalDesk:
         priorities: Mapping[str, int] | None = None,
         desk_id: str | None = None,
         desk_name: str | None = None,
+        follows: bool = True,
     ) -> None:
         self.store = store
+        self._follows = follows
+        """Whether the desk keeps the day's history and reports other desks' events through
+        ``poll``: a dashboard shows both; the service, which reads its engine, needs neither."""
         self.day = day
         if day < (today or date.today()):
             self.read_only_why = f"{day.isoformat()} is a past day: it is open for reading only"
@@ -279,6 +283,8 @@ class JournalDesk:
         try:
             self.history, last_seq = self.store.history(self.day)
             engine.apply_all(self.history)
+            if not self._follows:
+                self.history = []
         except StoreError:
             raise
         except Exception as error:
@@ -317,7 +323,8 @@ class JournalDesk:
         except Exception as error:
             raise StoreError(f"an event from another desk cannot be replayed ({error!r})") from None
         self._last_seq = newer[-1].seq
-        self._pending.extend(events)
+        if self._follows:
+            self._pending.extend(events)
 
     def _engine_clock(self) -> datetime:
         """Real time, except while an action is decided: then the one time recorded with it."""
