@@ -62,6 +62,34 @@ def book(url: str, key: str, n: int) -> int | None:
         return None
 
 
+class Soak:
+    """What the clients share: the next booking's number, what was acknowledged, what was not."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.counter = 0
+        self.acknowledged: set[str] = set()
+        self.again: list[tuple[str, int]] = []  # unanswered last round: sent again this round
+        self.unanswered: list[tuple[str, int]] = []
+
+    def client(self, url: str, stop: threading.Event) -> None:
+        while not stop.is_set():
+            with self.lock:
+                if self.again:
+                    key, n = self.again.pop()
+                else:
+                    self.counter += 1
+                    key, n = f"soak-{self.counter}", self.counter
+            status = book(url, key, n)
+            with self.lock:
+                if status == 201:
+                    self.acknowledged.add(key)
+                elif status is None or status == 503:
+                    self.unanswered.append((key, n))
+            if status is None:
+                return
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--kills", type=int, default=30)
@@ -70,35 +98,15 @@ def main() -> int:
     rng = random.Random(2026)
     folder = Path(tempfile.mkdtemp(prefix="opd-soak-"))
     db = folder / "j.db"
-    acknowledged: set[str] = set()
-    unanswered: list[tuple[str, int]] = []  # sent, no answer: sent again next round
-    counter = 0
-    lock = threading.Lock()
+    soak = Soak()
     started = time.monotonic()
     for round_ in range(args.kills):
         process, url = start(db, first=round_ == 0)
-        again, unanswered = unanswered, []
+        soak.again, soak.unanswered = soak.unanswered, []
         stop = threading.Event()
-
-        def client() -> None:
-            nonlocal counter
-            while not stop.is_set():
-                with lock:
-                    if again:
-                        key, n = again.pop()
-                    else:
-                        counter += 1
-                        key, n = f"soak-{counter}", counter
-                status = book(url, key, n)
-                with lock:
-                    if status == 201:
-                        acknowledged.add(key)
-                    elif status is None or status == 503:
-                        unanswered.append((key, n))
-                if status is None:
-                    return
-
-        threads = [threading.Thread(target=client) for _ in range(args.clients)]
+        threads = [
+            threading.Thread(target=soak.client, args=(url, stop)) for _ in range(args.clients)
+        ]
         for thread in threads:
             thread.start()
         time.sleep(rng.uniform(0.3, 1.5))
@@ -108,18 +116,18 @@ def main() -> int:
         for thread in threads:
             thread.join()
     process, url = start(db, first=False)  # the last round's unanswered ones, once more
-    for key, n in unanswered:
+    for key, n in soak.again + soak.unanswered:
         if book(url, key, n) == 201:
-            acknowledged.add(key)
+            soak.acknowledged.add(key)
     process.send_signal(signal.SIGTERM)
     process.wait()
     con = sqlite3.connect(db)
     keys = [row[0] for row in con.execute("SELECT key FROM request_keys WHERE action = 'book'")]
     books = con.execute("SELECT count(*) FROM actions WHERE name = 'book'").fetchone()[0]
-    lost = acknowledged - set(keys)
+    lost = soak.acknowledged - set(keys)
     twice = len(keys) - len(set(keys))
     print(f"{args.kills} kills in {time.monotonic() - started:.0f} s, {args.clients} clients")
-    print(f"acknowledged bookings: {len(acknowledged):,}; bookings in the journal: {books:,}")
+    print(f"acknowledged bookings: {len(soak.acknowledged):,}; bookings in the journal: {books:,}")
     print(f"lost: {len(lost)}; recorded twice: {twice}; booked without a key: {books - len(keys)}")
     return 0 if not lost and not twice and books == len(keys) else 1
 
