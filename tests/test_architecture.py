@@ -93,3 +93,118 @@ def test_importing_the_engine_leaves_textual_unloaded() -> None:
         cwd=PACKAGE.parent,
     )
     assert result.stdout.strip() == ""
+
+
+# ------------------------------------------------------------------ the layers
+
+LAYERS: dict[str, frozenset[str]] = {
+    "engine": frozenset(),
+    "desk": frozenset({"engine"}),
+    "scenario": frozenset({"engine"}),
+    "store": frozenset({"engine", "desk"}),
+    "demo": frozenset({"engine", "scenario"}),
+    "api": frozenset({"engine", "desk", "store"}),
+    "ui": frozenset({"engine", "desk", "store", "scenario"}),
+    "wiring": frozenset({"engine", "desk", "store", "scenario", "demo"}),
+    "cli": frozenset({"engine", "desk", "store", "scenario", "demo", "api", "ui", "wiring"}),
+    "__main__": frozenset({"cli"}),
+}
+"""Each part of the package and the parts it may import, below it: the engine decides, the
+desk and the store record, the scenario plays, the service and the dashboard show, the wiring
+puts them together, the command line asks. The package's face (its version) is open to all."""
+
+
+def _layer(module: Path) -> str:
+    return module.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+def _imports(module: Path, source: str | None = None) -> list[tuple[str, tuple[str, ...]]]:
+    """``(module imported, names taken from it)`` for each import, relative ones resolved."""
+    if source is None:
+        source = module.read_text(encoding="utf-8")
+    parts = module.relative_to(PACKAGE.parent).with_suffix("").parts
+    package = parts if module.name == "__init__.py" else parts[:-1]
+    if package and package[-1] == "__init__":
+        package = package[:-1]
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for node in ast.walk(ast.parse(source, filename=str(module))):
+        if isinstance(node, ast.Import):
+            found.extend((alias.name, ()) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = ".".join(package[: len(package) - node.level + 1])
+                target = f"{base}.{node.module}" if node.module else base
+            else:
+                target = node.module or ""
+            found.append((target, tuple(alias.name for alias in node.names)))
+    return found
+
+
+def _layer_problems(module: Path, source: str | None = None) -> list[str]:
+    """Every import of ``module`` that crosses the layers the wrong way, named."""
+    import opd_tui.engine
+
+    own = _layer(module)
+    public = set(opd_tui.engine.__all__)
+    problems = []
+    for target, names in _imports(module, source):
+        if target != "opd_tui" and not target.startswith("opd_tui."):
+            continue
+        if target == "opd_tui":  # ``from .. import x``: x is a part of the package, or its face
+            wanted = [n for n in names if n != "__version__"]
+            targets = [f"opd_tui.{name}" for name in wanted]
+        else:
+            targets = [target]
+        for name in targets:
+            layer = name.split(".")[1]
+            if layer != own and layer not in LAYERS[own]:
+                allowed = ", ".join(sorted(LAYERS[own])) or "nothing else of the package"
+                problems.append(f"imports {name} ({own} may import: {allowed})")
+            elif own != "engine" and layer == "engine":
+                if name != "opd_tui.engine":
+                    problems.append(f"imports {name} (outside the engine: opd_tui.engine only)")
+                hidden = sorted(set(names) - public)
+                if hidden:
+                    problems.append(f"imports {', '.join(hidden)} (not opd_tui.engine's own)")
+    return problems
+
+
+def test_every_layer_is_where_the_contract_expects_it() -> None:
+    """A renamed or moved part must not make the contract pass by naming nothing."""
+    found = {_layer(module) for module in PACKAGE.rglob("*.py")} - {"__init__"}
+    assert found == set(LAYERS)
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted(p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py" or p.parent != PACKAGE),
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_imports_run_down_the_layers_only(module: Path) -> None:
+    assert _layer_problems(module) == []
+
+
+def test_the_layer_check_names_what_crosses() -> None:
+    """The checker itself must be able to fail, or the contract above proves nothing."""
+    store = PACKAGE / "store" / "fake.py"
+    source = (
+        "from .. import demo\n"
+        "from ..api import app\n"
+        "from ..engine.events import Placed\n"
+        "from ..engine import Engine, _reason\n"
+        "from .. import __version__\n"
+    )
+    assert _layer_problems(store, source) == [
+        "imports opd_tui.demo (store may import: desk, engine)",
+        "imports opd_tui.api (store may import: desk, engine)",
+        "imports opd_tui.engine.events (outside the engine: opd_tui.engine only)",
+        "imports _reason (not opd_tui.engine's own)",
+    ]
+    ui = PACKAGE / "ui" / "fake.py"
+    assert _layer_problems(ui, "from ..api import app\n") == [
+        "imports opd_tui.api (ui may import: desk, engine, scenario, store)"
+    ]
+    engine = PACKAGE / "engine" / "fake.py"
+    assert _layer_problems(engine, "from ..store import base\n") == [
+        "imports opd_tui.store (engine may import: nothing else of the package)"
+    ]

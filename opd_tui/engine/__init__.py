@@ -11,8 +11,10 @@ from .events import (
     Delayed,
     DoctorAdded,
     Event,
+    Left,
     Moved,
     NoShow,
+    Placed,
     Preempted,
     Promoted,
     Served,
@@ -23,7 +25,20 @@ from .events import (
     Undone,
     Waitlisted,
 )
-from .model import DEFAULT_PRIORITIES, Doctor, Seat, Slot, SlotView, Source, Stats, Status, Token
+from .model import (
+    DEFAULT_PRIORITIES,
+    Doctor,
+    Seat,
+    Slot,
+    SlotView,
+    Source,
+    Stats,
+    Status,
+    Token,
+    format_hhmm,
+    parse_hhmm,
+)
+from .snapshot import Snapshot
 from .text import safe_lines, safe_text
 
 __all__ = [
@@ -42,10 +57,12 @@ __all__ = [
     "Engine",
     "Event",
     "Invalid",
+    "Left",
     "Moved",
     "NoShow",
     "NotFound",
     "OpdError",
+    "Placed",
     "Preempted",
     "Promoted",
     "Seat",
@@ -54,6 +71,7 @@ __all__ = [
     "SlotAdded",
     "SlotRestored",
     "SlotView",
+    "Snapshot",
     "Source",
     "Stats",
     "Status",
@@ -62,6 +80,8 @@ __all__ = [
     "TokenWithdrawn",
     "Undone",
     "Waitlisted",
+    "format_hhmm",
+    "parse_hhmm",
     "safe_lines",
     "safe_text",
 ]

@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..engine import Source
-from ..engine.model import format_hhmm
+from ..engine import Source, format_hhmm
 from .problems import Path
 
 BOOK = "book"

@@ -13,8 +13,7 @@ from collections.abc import Collection
 from datetime import time
 from typing import Any
 
-from ..engine import MAX_DELAY_MINUTES, Invalid, Source
-from ..engine.model import format_hhmm, parse_hhmm
+from ..engine import MAX_DELAY_MINUTES, Invalid, Source, format_hhmm, parse_hhmm
 from .model import (
     ACTION_KINDS,
     BOOK,

@@ -13,10 +13,7 @@ from itertools import accumulate, chain
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from ..engine import Engine, Event, OpdError, Source
-from ..engine.events import Placed
-from ..engine.model import parse_hhmm
-from ..engine.snapshot import Snapshot
+from ..engine import Engine, Event, OpdError, Placed, Snapshot, Source, parse_hhmm
 from .clock import ScenarioClock
 from .collector import collector_paused
 from .model import Action, Scenario

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import fmean, median
 
-from ..engine import Preempted, Promoted, Served, Source, Stats, Status
-from ..engine.events import Left, Placed
+from ..engine import Left, Placed, Preempted, Promoted, Served, Source, Stats, Status
 from .play import Player
 
 

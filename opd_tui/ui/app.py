@@ -28,6 +28,7 @@ from ..engine import (
     Event,
     Moved,
     OpdError,
+    Placed,
     Preempted,
     Slot,
     SlotAdded,
@@ -37,7 +38,6 @@ from ..engine import (
     safe_lines,
     safe_text,
 )
-from ..engine.events import Placed
 from ..scenario import Player
 from ..store.base import JournalBusy, StoreError
 from . import cells
