@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -16,6 +17,11 @@ from .engine import OpdError, safe_text
 if TYPE_CHECKING:
     from .scenario import ScenarioError
     from .store import NewClinic
+
+
+API_KEY_ENV = "OPD_TUI_API_KEY"
+KEY_FILE_LIMIT = 4096
+"""Bytes an API key file may hold: a key is a line; anything longer is the wrong file."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -119,10 +125,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_new_journal_options(serve, suppress=True)
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on")
     serve.add_argument("--port", type=_port, default=8000, help="0 picks a free port")
-    serve.add_argument(
+    keys = serve.add_mutually_exclusive_group()
+    keys.add_argument(
+        "--api-key-file",
+        type=Path,
+        metavar="PATH",
+        help="the API key is PATH's text, surrounding whitespace left out (16 or more visible "
+        "characters, e.g. from openssl rand -hex 16): every request must carry it in X-API-Key. "
+        f"Without this or --api-key, ${API_KEY_ENV} is the key, if set",
+    )
+    keys.add_argument(
         "--api-key",
-        default=os.environ.get("OPD_TUI_API_KEY") or None,
-        help="every request must carry it in X-API-Key (default: $OPD_TUI_API_KEY)",
+        metavar="KEY",
+        help="the key itself: other users of the computer can read it in ps, so prefer "
+        f"--api-key-file or ${API_KEY_ENV}",
     )
     serve.add_argument("--access-log", action="store_true", help="log every request")
     return parser
@@ -139,6 +155,7 @@ def _serve(args: argparse.Namespace) -> int:
         from .api.serve import serve
     except ImportError:
         raise OpdError("the HTTP service needs its extra: pip install 'opd-tui[api]'") from None
+    api_key = _api_key(args)
     path = _journal_path(args.db)
     create = _may_create(args, path)
     clinic = _new_clinic(args)
@@ -146,21 +163,63 @@ def _serve(args: argparse.Namespace) -> int:
         path,
         args.host,
         args.port,
-        args.api_key,
+        api_key,
         access_log=args.access_log,
         create=create,
         clinic=clinic,
     )
 
 
-def _export(db: Path | None, day: date | None, fmt: str) -> None:
+def _api_key(args: argparse.Namespace) -> str | None:
+    """The service's key: from --api-key-file, else --api-key, else the environment (an empty
+    variable is none), with surrounding whitespace left out. A key that cannot work is refused
+    here, naming where it came from and never what it is."""
+    from .api.keys import key_problem
+
+    if args.api_key_file is not None:
+        origin = f"--api-key-file {args.api_key_file}"
+        key = _read_key_file(args.api_key_file, origin)
+    elif args.api_key is not None:
+        origin, key = "--api-key", args.api_key
+    elif os.environ.get(API_KEY_ENV):
+        origin, key = API_KEY_ENV, os.environ[API_KEY_ENV]
+    else:
+        return None
+    key = key.strip()
+    if (problem := key_problem(key)) is not None:
+        raise OpdError(f"{origin}: {problem}")
+    return key
+
+
+def _read_key_file(path: Path, origin: str) -> str:
+    try:
+        with path.expanduser().open("rb") as file:
+            data = file.read(KEY_FILE_LIMIT + 1)
+    except OSError as error:
+        raise OpdError(f"{origin}: cannot read it: {error.strerror or error}") from None
+    if len(data) > KEY_FILE_LIMIT:
+        raise OpdError(f"{origin}: over {KEY_FILE_LIMIT} bytes, so not a file holding a key")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise OpdError(f"{origin}: not text in UTF-8") from None
+
+
+def _export(db: Path | None, day: date | None, fmt: str) -> int:
     from .store import SqliteStore, export_day
 
     store = SqliteStore(_journal_path(db), create=False)
     try:
         export_day(store, day or date.today(), sys.stdout, fmt)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped reading (``export | head``): the export is written as it goes, so
+        # that is the end of it, without a traceback; what is still buffered goes nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE  # 141, as the shell reports a command ended by a closed pipe
     finally:
         store.close()
+    return 0
 
 
 def _journal_path(db: Path | None) -> Path:
@@ -263,8 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.command == "export":
-            _export(args.db, args.day, args.format)
-            return 0
+            return _export(args.db, args.day, args.format)
         if args.command == "serve":
             return _serve(args)
         if args.command == "simulate":

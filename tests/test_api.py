@@ -176,6 +176,93 @@ def test_a_slot_lists_its_seats_in_rank_order_and_its_waitlist(client: TestClien
     ]
     assert [t["patient"] for t in view["waiting"]] == ["Asha", "Lakshmi"]
     assert view["stats"]["waiting"] == 2 and view["stats"]["preemptions"] == 1
+    assert (view["waiting_total"], view["last_position"], view["more"]) == (2, 2, False)
+
+
+def test_a_slots_waitlist_comes_in_pages_and_its_booked_list_whole(client: TestClient) -> None:
+    for i in range(1, 12):  # 4 seats: Walk 1-4 booked, Walk 5-11 waiting, in arrival order
+        book(client, f"Walk {i}")
+
+    def page(**params: int) -> Any:
+        answer = client.get("/v1/slots/rao-10", params=params)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    def waiting(*numbers: int) -> list[dict[str, Any]]:
+        return [
+            token(f"T{n:05d}", f"RAO-{n:03d}", f"Walk {n}", "walk-in", 1, n, "WAITING")
+            for n in numbers
+        ]
+
+    first = page(limit=3)
+    assert [seat["token"]["patient"] for seat in first["booked"]] == [
+        "Walk 1", "Walk 2", "Walk 3", "Walk 4",
+    ]  # fmt: skip
+    assert first["waiting"] == waiting(5, 6, 7)
+    assert (first["waiting_total"], first["last_position"], first["more"]) == (7, 3, True)
+    assert first["stats"]["waiting"] == 7
+    second = page(after=3, limit=3)
+    assert second["booked"] == first["booked"]
+    assert second["waiting"] == waiting(8, 9, 10)
+    assert (second["waiting_total"], second["last_position"], second["more"]) == (7, 6, True)
+    last = page(after=6, limit=3)
+    assert last["waiting"] == waiting(11)
+    assert (last["waiting_total"], last["last_position"], last["more"]) == (7, 7, False)
+    for after in (7, 8, 2**63 - 1):  # past the end: an empty page, and nothing more
+        past = page(after=after, limit=3)
+        assert past["booked"] == first["booked"]
+        assert (past["waiting"], past["waiting_total"], past["last_position"], past["more"]) == (
+            [],
+            7,
+            after,
+            False,
+        )
+    whole = page()  # the default page holds up to 100
+    assert whole["waiting"] == waiting(*range(5, 12))
+    assert (whole["last_position"], whole["more"]) == (7, False)
+    assert page(after=0, limit=1000) == whole
+
+
+def test_a_long_waitlist_is_100_at_a_time_unless_asked_for_up_to_1000(tmp_path: Path) -> None:
+    today = Today(SqliteStore(tmp_path / "j.db"), clock=SetClock(), setup=clinic_set_up)
+    today().act_batch(
+        [
+            DeskRequest("book", ("rao-10", f"P{i}", "walk-in"), fingerprint=str(i))
+            for i in range(1504)
+        ]
+    )  # 4 booked, 1,500 waiting
+    with TestClient(create_app(today)) as client:
+
+        def page(**params: int) -> tuple[list[str], int, int, bool]:
+            view = client.get("/v1/slots/rao-10", params=params).json()
+            patients = [t["patient"] for t in view["waiting"]]
+            return patients, view["waiting_total"], view["last_position"], view["more"]
+
+        names = [f"P{i}" for i in range(4, 1504)]
+        assert page() == (names[:100], 1500, 100, True)
+        assert page(after=100) == (names[100:200], 1500, 200, True)
+        assert page(limit=1000) == (names[:1000], 1500, 1000, True)
+        assert page(after=1000, limit=1000) == (names[1000:], 1500, 1500, False)
+        assert page(after=1499, limit=1000) == (names[1499:], 1500, 1500, False)
+
+
+@pytest.mark.parametrize(
+    ("params", "problem"),
+    [
+        ({"limit": 0}, "query.limit: Input should be greater than or equal to 1"),
+        ({"limit": 1001}, "query.limit: Input should be less than or equal to 1000"),
+        ({"limit": "ten"}, "query.limit: Input should be a valid integer, unable to parse string as an integer"),
+        ({"after": -1}, "query.after: Input should be greater than or equal to 0"),
+    ],
+)  # fmt: skip
+def test_a_bad_waitlist_page_is_422(
+    client: TestClient, params: dict[str, Any], problem: str
+) -> None:
+    answer = client.get("/v1/slots/rao-10", params=params)
+    assert (answer.status_code, answer.json()) == (
+        422,
+        {"error": "invalid", "message": problem, "problems": [problem]},
+    )
 
 
 def test_a_token_is_found_by_id_or_by_the_number_staff_call_out(client: TestClient) -> None:

@@ -124,7 +124,7 @@ def test_serve_will_not_show_patients_to_the_network_without_a_key(
     assert main(["serve", "--db", str(tmp_path / "j.db"), "--host", "0.0.0.0"]) == 2
     assert capsys.readouterr().err == (
         "opd-tui: serving on 0.0.0.0 without an API key would show patients' names to the "
-        "network: set --api-key or OPD_TUI_API_KEY\n"
+        "network: set --api-key-file or OPD_TUI_API_KEY\n"
     )
     assert not (tmp_path / "j.db").exists()
 
@@ -142,13 +142,13 @@ def test_serve_without_its_extra_says_how_to_install_it(
 def test_the_api_key_comes_from_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("OPD_TUI_API_KEY", "from-env")
+    monkeypatch.setenv("OPD_TUI_API_KEY", "from-environment")
     process, url = start_service(tmp_path / "j.db")
     try:
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"{url}/day", timeout=10)
         assert refused.value.code == 401
-        request = urllib.request.Request(f"{url}/day", headers={"X-API-Key": "from-env"})
+        request = urllib.request.Request(f"{url}/day", headers={"X-API-Key": "from-environment"})
         with urllib.request.urlopen(request, timeout=10) as answer:
             assert json.loads(answer.read())["clinic"] == demo.CLINIC_NAME
     finally:

@@ -29,12 +29,12 @@ from ..engine import (
     Invalid,
     NotFound,
     OpdError,
+    Placed,
     Preempted,
     Slot,
     Stats,
     Token,
 )
-from ..engine.events import Placed
 from ..store import JournalDesk, Outcome, RecordedText, StoreError, as_dict
 from ..store import Request as DeskRequest
 from ..store.codec import dumps
@@ -326,14 +326,35 @@ def create_app(
         return _json(await _in_parts(facts, PART["slots"], _slots_json))
 
     @app.get("/v1/slots/{slot_id}", tags=["slots"])
-    async def slot(slot_id: Identifier) -> SlotDetail:
-        """A slot's booked list with estimated times, and its waitlist, both in rank order."""
+    async def slot(
+        slot_id: Identifier,
+        after: Annotated[
+            int,
+            Query(
+                ge=0,
+                le=2**63 - 1,
+                description="a waitlist position (1 is the first waiting): the page starts "
+                "after it; 0 for the start",
+            ),
+        ] = 0,
+        limit: Annotated[
+            int, Query(ge=1, le=1000, description="at most this many of the waitlist")
+        ] = 100,
+    ) -> SlotDetail:
+        """A slot's booked list with estimated times, whole, and a page of its waitlist, both
+        in rank order: ask again with ``after`` set to the answer's ``last_position`` while
+        ``more`` is true."""
         with reading() as engine:
             view = engine.slot_view(slot_id)
+            page = view.waiting[after : after + limit]
+            last_position = after + len(page)
             return SlotDetail(
                 **SlotOut.of(view.slot, engine.slot_stats(slot_id)).model_dump(),
                 booked=[SeatOut.of(seat) for seat in view.booked],
-                waiting=[TokenOut.of(token) for token in view.waiting],
+                waiting=[TokenOut.of(token) for token in page],
+                waiting_total=len(view.waiting),
+                last_position=last_position,
+                more=last_position < len(view.waiting),
             )
 
     @app.get("/v1/tokens/{ref}", tags=["tokens"])

@@ -16,6 +16,23 @@ from .refuse import problem, refuse
 HEADER = "X-API-Key"
 SCHEME = "APIKeyHeader"
 DENIED = problem("unauthorized", f"a valid {HEADER} header is required")
+MIN_KEY_LENGTH = 16
+
+
+def key_problem(key: str) -> str | None:
+    """Why ``key`` cannot be the service's key, or None if it can. A client sends it in a header,
+    so it must be visible ASCII (letters, digits, punctuation: a space at either end would be
+    dropped on the way, a space or control character inside or another script's letter may not
+    arrive as sent, and then no request could match), and long enough not to be guessed. The
+    answer never holds the key."""
+    if not all("!" <= character <= "~" for character in key):
+        return (
+            "an API key may hold only visible ASCII characters (letters, digits and "
+            "punctuation), no spaces or control characters"
+        )
+    if len(key) < MIN_KEY_LENGTH:
+        return f"an API key needs at least {MIN_KEY_LENGTH} visible characters (got {len(key)})"
+    return None
 
 
 class RequireKey:

@@ -11,8 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..engine import MAX_DELAY_MINUTES, Doctor, Seat, Slot, Stats, Token
-from ..engine.model import format_hhmm
+from ..engine import MAX_DELAY_MINUTES, Doctor, Seat, Slot, Stats, Token, format_hhmm
 
 SourceName = Literal["emergency", "paid", "follow-up", "online", "walk-in"]
 Identifier = Annotated[
@@ -183,7 +182,17 @@ class SlotOut(BaseModel):
 
 class SlotDetail(SlotOut):
     booked: list[SeatOut] = Field(description="served first, then live tokens in rank order")
-    waiting: list[TokenOut] = Field(description="the waitlist in rank order")
+    waiting: list[TokenOut] = Field(
+        description="a page of the waitlist in rank order: the tokens at positions after + 1 "
+        "to last_position"
+    )
+    waiting_total: int = Field(ge=0, description="how many are waiting in all")
+    last_position: int = Field(
+        ge=0,
+        description="the waitlist position of the page's last token (after, if the page is "
+        "empty): ask again with after=last_position for what follows",
+    )
+    more: bool = Field(description="true when the limit cut the waitlist short")
 
 
 class DoctorOut(BaseModel):

@@ -32,8 +32,8 @@ def serve(
     clinic: NewClinic | None = None,
 ) -> int:
     """Serve until interrupted. A refusal to start (an unusable key, no key off loopback, a taken
-    port, a bad or missing journal) is an ``OpdError`` with one line for the user. A new journal is started at
-    ``db`` only when ``create`` says so, set up as ``clinic`` says."""
+    port, a bad or missing journal) is an ``OpdError`` with one line for the user. A new journal
+    is started at ``db`` only when ``create`` says so, set up as ``clinic`` says."""
     if api_key is not None and (problem := key_problem(api_key)) is not None:
         raise OpdError(problem)
     if not api_key and not _is_loopback(host):
