@@ -56,7 +56,8 @@ def _add_new_journal_options(parser: argparse.ArgumentParser, suppress: bool) ->
         "--new",
         action="store_true",
         default=flag,
-        help="start a new journal if --db names none (otherwise a missing journal is refused)",
+        help="start a new journal if there is none at --db, without asking (otherwise the "
+        "dashboard asks first and other commands refuse)",
     )
     parser.add_argument(
         "--demo",

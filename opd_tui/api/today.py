@@ -6,7 +6,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,16 +24,19 @@ class Decided(Outcome):
     desk: JournalDesk | None = None
 
 
-_OUTCOME_FIELDS = tuple(f.name for f in fields(Outcome))
-
-
 class _ServiceDesk(JournalDesk):
     """The service's desk of one day: every outcome it gives says it was decided here."""
 
     def act_batch(self, *args: Any, **kwargs: Any) -> list[Outcome]:
         return [
-            Decided(**{name: getattr(outcome, name) for name in _OUTCOME_FIELDS}, desk=self)
-            for outcome in super().act_batch(*args, **kwargs)
+            Decided(
+                events=o.events,
+                error=o.error,
+                action_id=o.action_id,
+                replayed=o.replayed,
+                desk=self,
+            )
+            for o in super().act_batch(*args, **kwargs)
         ]
 
 

@@ -359,11 +359,9 @@ class Engine:
     def hold(self) -> None:
         """Keep what the actions from now on do, until ``release``, so that ``roll_back`` can take
         them all back: a journal that fails to record decisions must not leave them in the day.
-        Holding costs a copy of the undo record and of the doctors' number counters."""
+        Holding costs a copy of the undo record (50 entries at most)."""
         with self._lock:
-            self._held = _Held(
-                deque(self._done, maxlen=UNDO_DEPTH), self._arrivals, dict(self._numbers)
-            )
+            self._held = _Held(deque(self._done, maxlen=UNDO_DEPTH), self._arrivals)
 
     def roll_back(self) -> bool:
         """Take back every action since ``hold`` as if it had never been decided: no events, the
@@ -378,7 +376,8 @@ class Engine:
             for _, events, before in reversed(held.actions):
                 for event in reversed(events):
                     self._invert(event, before, ignored, ignored)
-            self._done, self._arrivals, self._numbers = held.done, held.arrivals, held.numbers
+            self._done, self._arrivals = held.done, held.arrivals
+            self._numbers.update(held.numbers)
             return True
 
     def release(self) -> None:
@@ -984,6 +983,8 @@ class Engine:
         return levels[i - 1] if i else None
 
     def _next_number(self, doctor_id: str) -> str:
+        if self._held is not None:
+            self._held.numbers.setdefault(doctor_id, self._numbers[doctor_id])
         count = self._numbers[doctor_id] = self._numbers[doctor_id] + 1
         return f"{self._doctors[doctor_id].code}-{str(count).zfill(3)}"  # RAO-014
 
@@ -1155,11 +1156,12 @@ def _check_capacity(capacity: object) -> None:
 
 @dataclass(slots=True)
 class _Held:
-    """What ``Engine.roll_back`` puts back: the undo record, the arrival and number counters as
-    they were at ``hold``, and the actions decided since, in order."""
+    """What ``Engine.roll_back`` puts back: the undo record and the arrival counter as they were
+    at ``hold``, the number counters of the doctors that gave out numbers since, and the actions
+    decided since, in order."""
 
     done: deque[Done]
     arrivals: int
-    numbers: dict[str, int]
+    numbers: dict[str, int] = field(default_factory=dict)
     actions: list[Done] = field(default_factory=list)
     reversible: bool = True

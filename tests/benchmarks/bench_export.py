@@ -131,10 +131,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--db", type=Path, help="keep the day's journal here (reused if there)")
     parser.add_argument("--baseline", type=Path, metavar="DIR", help="compare with DIR/opd_tui")
     parser.add_argument("--write", type=Path, help=argparse.SUPPRESS)  # the child that writes
+    parser.add_argument("--open", type=Path, help=argparse.SUPPRESS)  # the child that restores
     options = parser.parse_args(argv)
     bookings = options.bookings or (20_000 if options.quick else 200_000)
     if options.write:
         write_day(options.write, decide_day(bookings))
+        return
+    if options.open:  # a desk opening the day, as a restarted dashboard or service does
+        JournalDesk(SqliteStore(options.open, create=False), DAY, today=DAY).close()
         return
     repeats = options.repeats or (1 if options.quick else 3)
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores")
@@ -154,6 +158,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         base = [sys.executable, "-c", "import opd_tui.cli, opd_tui.store"]
         _, idle = run(base, Path(folder) / "idle.out")
         print(f"a child that only imports the command line: peak {idle / 2**20:.0f} MiB")
+        opening = [sys.executable, __file__, "--open", str(path.resolve())]
+        restarts = [run(opening, Path(folder) / "open.out") for _ in range(repeats)]
+        print(
+            f"a desk opening the day (a restart): median "
+            f"{statistics.median(t for t, _ in restarts):.1f} s, peak memory "
+            f"{max(p for _, p in restarts) / 2**20:.0f} MiB"
+        )
         versions = {"this": ROOT} | ({"baseline": options.baseline} if options.baseline else {})
         for fmt in ("json", "csv"):
             command = [sys.executable, "-m", "opd_tui", "export", "--db", str(path.resolve())]
