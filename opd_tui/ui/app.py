@@ -484,47 +484,38 @@ class OpdApp(App[None]):
 
         self.push_screen(Confirm(title, question), answered)
 
+    def target(self) -> Token | None:
+        """The token a key acts on; None, said why, while nothing may be recorded or nothing is
+        selected."""
+        return self.selected_token() if self.writable() else None
+
     def action_cancel(self) -> None:
-        if not self.writable():
-            return
-        token = self.selected_token()
-        if token is None:
-            return
-        self.confirm_then(
-            "Cancel token",
-            f"Cancel {named(token)}? ctrl+z undoes it.",
-            lambda: self.attempt("cancel", token.id, done=f"{named(token)} cancelled"),
-        )
+        if token := self.target():
+            self.confirm_then(
+                "Cancel token",
+                f"Cancel {named(token)}? ctrl+z undoes it.",
+                lambda: self.attempt("cancel", token.id, done=f"{named(token)} cancelled"),
+            )
 
     def action_bump(self, up: bool) -> None:
-        if not self.writable():
-            return
-        if token := self.selected_token():
+        if token := self.target():
             way = "raised" if up else "lowered"
             self.attempt("bump", token.id, up=up, done=f"{named(token)} {way} one class")
 
     def action_serve(self) -> None:
-        if not self.writable():
-            return
-        if token := self.selected_token():
+        if token := self.target():
             self.attempt("serve", token.id, done=f"{named(token)} marked seen")
 
     def action_no_show(self) -> None:
-        if not self.writable():
-            return
-        token = self.selected_token()
-        if token is None:
-            return
-        self.confirm_then(
-            "No-show",
-            f"Mark {named(token)} as a no-show? ctrl+z undoes it.",
-            lambda: self.attempt("no_show", token.id, done=f"{named(token)} marked no-show"),
-        )
+        if token := self.target():
+            self.confirm_then(
+                "No-show",
+                f"Mark {named(token)} as a no-show? ctrl+z undoes it.",
+                lambda: self.attempt("no_show", token.id, done=f"{named(token)} marked no-show"),
+            )
 
     def action_move(self) -> None:
-        if not self.writable():
-            return
-        token = self.selected_token()
+        token = self.target()
         if token is None:
             return
         if token.status not in (Status.BOOKED, Status.WAITING):
