@@ -1188,3 +1188,11 @@ def test_a_token_is_found_by_the_number_staff_call_out() -> None:
     assert engine.token("T00002").patient == "Ravi"
     with pytest.raises(NotFound, match="no token numbered 'RAO-003'"):
         engine.token_by_number("RAO-003")
+
+
+@pytest.mark.parametrize("text", [None, 42, ["Asha"]])
+def test_a_search_for_anything_but_text_is_refused(text: Any) -> None:
+    engine = busy_day()
+    with pytest.raises(Invalid) as refused:
+        engine.find_patients(text)
+    assert str(refused.value) == f"a search needs text, not {text!r}"

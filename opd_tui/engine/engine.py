@@ -835,6 +835,8 @@ class Engine:
 
     def find_patients(self, text: str) -> list[Token]:
         """Tokens whose patient name contains ``text``, ignoring case."""
+        if not isinstance(text, str):
+            raise Invalid(f"a search needs text, not {text!r}")
         needle = text.strip().casefold()
         if not needle:
             return []
