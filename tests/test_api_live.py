@@ -93,6 +93,7 @@ async def test_a_booking_made_through_the_service_appears_on_a_dashboard(
             await pilot.pause(0.05)  # the dashboard's own poll brings the news, nobody nudges it
         shown_after = time.monotonic() - sent
         assert shown_after < 1.5
+        await pilot.pause()  # a toast is a message to the app: let it be taken in
         last = f"Walk {slot.capacity - 1}"
         assert (booking["preempted"], booking["token"]["patient"]) == (
             [f"T{slot.capacity:05d}"],

@@ -165,7 +165,11 @@ class OpdApp(App[None]):
         """Every toast, from any screen, as plain words: names in it are shown, never obeyed
         (no markup, no control characters)."""
         super().notify(
-            safe_lines(message), title=safe_text(title), severity=severity, timeout=timeout
+            safe_lines(message),
+            title=safe_text(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
         )
 
     # --------------------------------------------------------------- rendering
