@@ -29,24 +29,10 @@ def _ui_free_modules() -> list[Path]:
 
 def _imported_names(module: Path, source: str | None = None) -> list[str]:
     """Every module name ``module`` imports, with relative imports resolved to absolute names."""
-    if source is None:
-        source = module.read_text(encoding="utf-8")
-    parts = module.relative_to(PACKAGE.parent).with_suffix("").parts
-    package = parts if module.name == "__init__.py" else parts[:-1]
-    if package and package[-1] == "__init__":
-        package = package[:-1]
     names: list[str] = []
-    for node in ast.walk(ast.parse(source, filename=str(module))):
-        if isinstance(node, ast.Import):
-            names.extend(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = ".".join(package[: len(package) - node.level + 1])
-                target = f"{base}.{node.module}" if node.module else base
-            else:
-                target = node.module or ""
-            names.append(target)
-            names.extend(f"{target}.{alias.name}" for alias in node.names)
+    for target, taken in _imports(module, source):
+        names.append(target)
+        names.extend(f"{target}.{name}" for name in taken)
     return names
 
 
