@@ -114,17 +114,19 @@ def test_a_refused_action_records_nothing(tmp_path: Path) -> None:
     assert [a.name for a in store.actions(DAY)] == [OPEN_DAY]
 
 
+def _disk_error(*args: object) -> object:
+    """A journal call on a disk that has failed."""
+    raise sqlite3.OperationalError("disk I/O error")
+
+
 def test_a_failed_write_leaves_no_unrecorded_decision_in_the_engine(tmp_path: Path) -> None:
     desk = open_journal(tmp_path / "j.db")
     desk.act("book", "rao-10", "Asha", "walk-in")
     engine = desk.engine
     before = snapshot(engine)
 
-    def broken(*args: object) -> object:
-        raise sqlite3.OperationalError("disk I/O error")
-
     original = journal_sqlite.SqliteStore._append
-    journal_sqlite.SqliteStore._append = broken  # type: ignore[method-assign,assignment]
+    journal_sqlite.SqliteStore._append = _disk_error  # type: ignore[method-assign,assignment]
     try:
         with pytest.raises(StoreError, match="cannot write to the journal: disk I/O error"):
             desk.act("book", "rao-10", "Bala", "emergency")
@@ -549,10 +551,7 @@ def test_a_failed_batch_with_set_up_in_it_is_rebuilt_and_a_failed_rebuild_stops_
     engine = desk.engine
     before = snapshot(engine)
 
-    def broken(*args: object) -> object:
-        raise sqlite3.OperationalError("disk I/O error")
-
-    monkeypatch.setattr(journal_sqlite.SqliteStore, "_append", broken)
+    monkeypatch.setattr(journal_sqlite.SqliteStore, "_append", _disk_error)
     with pytest.raises(StoreError):
         desk.act("add_doctor", "sen", "Dr Sen", "ENT")  # set-up cannot be rolled back
     assert desk.engine is not engine and snapshot(desk.engine) == before
