@@ -24,7 +24,12 @@ def scenario() -> Scenario:
     return load(files("opd_tui") / "data" / "demo.toml")
 
 
-CLINIC_NAME = scenario().name
+def __getattr__(name: str) -> str:
+    """``CLINIC_NAME``, read from the clinic file when first asked: importing the demo does no
+    work."""
+    if name == "CLINIC_NAME":
+        return scenario().name
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def set_up(engine: Engine) -> list[Event]:

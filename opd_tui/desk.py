@@ -1,7 +1,7 @@
 """A desk: how the dashboard acts on a clinic day without knowing where the day is kept.
 
 The dashboard reads state from ``desk.engine`` and changes it only through ``desk.act``, which
-names an engine operation and its arguments. An in-memory desk calls the engine directly; a
+takes one command (``Book``, ``Cancel``, …). An in-memory desk calls the engine directly; a
 journal-backed desk also records the action and its events durably, and ``poll`` brings in what
 other desks recorded meanwhile.
 """
@@ -9,25 +9,9 @@ other desks recorded meanwhile.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
-from .engine import Engine, Event, OpdError
-
-ACTIONS = frozenset(
-    {
-        "book",
-        "cancel",
-        "no_show",
-        "serve",
-        "bump",
-        "move",
-        "set_capacity",
-        "delay",
-        "add_doctor",
-        "add_slot",
-        "undo",
-    }
-)
+from .engine import Command, Engine, Event, Invalid, OpdError
 
 
 class ReadOnly(OpdError):
@@ -44,12 +28,12 @@ class Desk(Protocol):
     journal_name: str  # the same in a few words, always on screen: a file name, "memory only"
     desk_name: str  # which desk this is, beside the journal's name ("" for a throwaway desk)
 
-    def act(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
-        """Run one engine operation; its events, once recorded, are returned. If they could not
+    def act(self, command: Command) -> list[Event]:
+        """Carry out one command; its events, once recorded, are returned. If they could not
         be recorded (a ``StoreError``), ``engine`` may have been rebuilt as a new object."""
         ...
 
-    def act_now(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
+    def act_now(self, command: Command) -> list[Event]:
         """``act``, except that it never waits for another desk: a journal another desk is writing
         to raises ``JournalBusy`` at once."""
         ...
@@ -81,16 +65,20 @@ class MemoryDesk:
         self.read_only_why = "this day is read-only" if read_only else ""
         self.journal_name = journal_name
 
-    def act(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
+    def act(self, command: Command) -> list[Event]:
         if self.read_only:
             raise ReadOnly(self.read_only_why)
-        if action not in ACTIONS:
-            raise OpdError(f"unknown action {action!r}")
-        events: list[Event] = getattr(self.engine, action)(*args, **kwargs)
-        return events
+        return self.engine.execute(checked(command))
 
-    def act_now(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
-        return self.act(action, *args, **kwargs)  # nobody else writes to memory
+    def act_now(self, command: Command) -> list[Event]:
+        return self.act(command)  # nobody else writes to memory
 
     def poll(self) -> list[Event]:
         return []
+
+
+def checked(command: object) -> Command:
+    """``command`` if it is one; anything else is refused before it reaches the engine."""
+    if not isinstance(command, Command):
+        raise Invalid(f"unknown action {command!r}")
+    return command

@@ -17,7 +17,21 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from opd_tui.engine import Engine, Event, OpdError, Status
+from opd_tui.engine import (
+    Book,
+    Bump,
+    Cancel,
+    Command,
+    Delay,
+    Engine,
+    Event,
+    Move,
+    NoShow,
+    OpdError,
+    Serve,
+    SetCapacity,
+    Status,
+)
 from opd_tui.store import OPEN_DAY, JournalDesk, SqliteStore, StoreError, encode
 
 DAY = date(2026, 11, 25)
@@ -69,9 +83,7 @@ def snapshot(engine: Engine) -> dict[str, Any]:
     }
 
 
-def random_action(
-    engine: Engine, rng: random.Random, slots: list[str] | None = None
-) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
+def random_action(engine: Engine, rng: random.Random, slots: list[str] | None = None) -> Command:
     """A plausible desk action chosen from the clinic as it stands (some will be refused)."""
     slot_ids = slots or [slot.id for slot in engine.slots()]
     tokens = [t for t in engine.tokens() if t.slot_id in slot_ids]
@@ -80,25 +92,25 @@ def random_action(
     roll = rng.random()
     if roll < 0.45 or not tokens:
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
-        return "book", (rng.choice(slot_ids), name, rng.choice(SOURCES)), {}
+        return Book(rng.choice(slot_ids), name, rng.choice(SOURCES))
     if roll < 0.55 and booked:
-        return "serve", (rng.choice(booked).id,), {}
+        return Serve(rng.choice(booked).id)
     if roll < 0.63:
-        return "cancel", (rng.choice(live or tokens).id,), {}
+        return Cancel(rng.choice(live or tokens).id)
     if roll < 0.68:
-        return "no_show", (rng.choice(live or tokens).id,), {}
+        return NoShow(rng.choice(live or tokens).id)
     if roll < 0.76:
-        return "bump", (rng.choice(live or tokens).id,), {"up": rng.random() < 0.7}
+        return Bump(rng.choice(live or tokens).id, up=rng.random() < 0.7)
     if roll < 0.80:
-        return "bump", (rng.choice(live or tokens).id,), {"to": rng.choice(SOURCES)}
+        return Bump(rng.choice(live or tokens).id, to=rng.choice(SOURCES))
     if roll < 0.88:
-        return "move", (rng.choice(live or tokens).id, rng.choice(slot_ids)), {}
+        return Move(rng.choice(live or tokens).id, rng.choice(slot_ids))
     if roll < 0.96:
-        return "set_capacity", (rng.choice(slot_ids), rng.randint(0, 7)), {}
+        return SetCapacity(rng.choice(slot_ids), rng.randint(0, 7))
     if roll < 0.98:
         doctor = engine.slot(rng.choice(slot_ids)).doctor_id
-        return "delay", (doctor, rng.choice((5, 10, 15, -5))), {}
-    return "serve", ("T99999",), {}
+        return Delay(doctor, rng.choice((5, 10, 15, -5)))
+    return Serve("T99999")
 
 
 def drive(
@@ -110,10 +122,10 @@ def drive(
         if done == successes:
             return
         rng = random.Random(seed * 1_000_003 + attempt)
-        name, args, kwargs = random_action(engine, rng)
+        command = random_action(engine, rng)
         clock.now = MORNING + timedelta(seconds=attempt + 1)
         try:
-            events = getattr(engine, name)(*args, **kwargs)
+            events = engine.execute(command)
         except OpdError:
             continue
         if events:  # an action that changes nothing is not recorded either
@@ -149,7 +161,8 @@ def redecide(store: SqliteStore, day: date = DAY) -> Engine:
             store_events = [r.event for r in store.events(day) if r.action_id == action.id]
             engine.apply_all(store_events)
             continue
-        events = getattr(engine, action.name)(*action.args, **action.kwargs)
+        assert action.command is not None
+        events = engine.execute(action.command)
         assert [encode(e) for e in events] == recorded.get(action.id, []), action
     return engine
 
@@ -175,10 +188,10 @@ def _crash_child(db: str, seed: int) -> None:
     print("ready", flush=True)
     for attempt in range(100_000):
         rng = random.Random(seed * 1_000_003 + attempt)
-        name, args, kwargs = random_action(desk.engine, rng)
+        command = random_action(desk.engine, rng)
         clock.now = MORNING + timedelta(seconds=attempt + 1)
         try:
-            desk.act(name, *args, **kwargs)
+            desk.act(command)
         except StoreError:
             raise
         except OpdError:
@@ -195,9 +208,9 @@ def _writer_child(db: str, seed: int, count: int, out: str) -> None:
     done = 0
     with open(out, "w", encoding="utf-8") as told:
         while done < count:
-            name, args, kwargs = random_action(desk.engine, rng, slots)
+            command = random_action(desk.engine, rng, slots)
             try:
-                events = desk.act(name, *args, **kwargs)
+                events = desk.act(command)
             except StoreError:
                 raise
             except OpdError:

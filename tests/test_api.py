@@ -8,6 +8,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from store_helpers import CLINIC, DAY, MORNING, SetClock, clinic_set_up
 from opd_tui.api import Today, create_app
 from opd_tui.api.openapi import as_text
 from opd_tui.api.schemas import DoctorOut, SlotOut
-from opd_tui.engine import Engine, Event
+from opd_tui.engine import Book, Engine, Event
 from opd_tui.store import Request as DeskRequest
 from opd_tui.store import SqliteStore, as_dict
 
@@ -226,10 +227,7 @@ def test_a_slots_waitlist_comes_in_pages_and_its_booked_list_whole(client: TestC
 def test_a_long_waitlist_is_100_at_a_time_unless_asked_for_up_to_1000(tmp_path: Path) -> None:
     today = Today(SqliteStore(tmp_path / "j.db"), clock=SetClock(), setup=clinic_set_up)
     today().act_batch(
-        [
-            DeskRequest("book", ("rao-10", f"P{i}", "walk-in"), fingerprint=str(i))
-            for i in range(1504)
-        ]
+        [DeskRequest(Book("rao-10", f"P{i}", "walk-in")) for i in range(1504)]
     )  # 4 booked, 1,500 waiting
     with TestClient(create_app(today)) as client:
 
@@ -306,7 +304,7 @@ def test_events_since_a_sequence_number_in_pages(client: TestClient) -> None:
 def test_a_long_page_of_events_is_the_journal_as_recorded(tmp_path: Path) -> None:
     today = Today(SqliteStore(tmp_path / "j.db"), clock=SetClock(), setup=clinic_set_up)
     requests = [
-        DeskRequest("book", (f"{d}-{h:02d}", f"P{i}", source), fingerprint=str(i))
+        DeskRequest(Book(f"{d}-{h:02d}", f"P{i}", source))
         for i, (d, h, source) in enumerate(
             itertools.product(("rao", "iyer"), (9, 10, 11), ("walk-in", "paid", "emergency"))
         )
@@ -337,9 +335,7 @@ def test_long_lists_answered_in_parts_are_whole(tmp_path: Path) -> None:
         return events
 
     today = Today(SqliteStore(tmp_path / "j.db"), clock=SetClock(), setup=hospital)
-    today().act_batch(
-        [DeskRequest("book", (f"d{i % 130:03d}-9", f"P{i}", "paid")) for i in range(300)]
-    )
+    today().act_batch([DeskRequest(Book(f"d{i % 130:03d}-9", f"P{i}", "paid")) for i in range(300)])
     engine = today().engine
     slots = [SlotOut.of(slot, engine.slot_stats(slot.id)) for slot in engine.slots()]
     doctors = [
@@ -703,18 +699,19 @@ def test_an_action_decided_just_before_midnight_is_answered_from_its_own_day(
     clock = SetClock()
     store = SqliteStore(tmp_path / "j.db")
     today = Today(store, clock=clock, setup=clinic_set_up, clinic_name=CLINIC)
-    record = store.record
+    transaction = store.transaction
     midnight = datetime.combine(DAY + timedelta(days=1), datetime.min.time())
 
-    def then_midnight_passes(*args: Any, **kwargs: Any) -> Any:
-        receipts = record(*args, **kwargs)
+    @contextmanager
+    def then_midnight_passes(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        with transaction(*args, **kwargs) as tx:
+            yield tx
         clock.now = midnight + timedelta(seconds=1)  # after the decision, before the answer
-        return receipts
 
     with TestClient(create_app(today)) as client:
         book(client, "Asha")
         clock.now = datetime.combine(DAY, datetime.max.time()).replace(microsecond=0)
-        monkeypatch.setattr(store, "record", then_midnight_passes)
+        monkeypatch.setattr(store, "transaction", then_midnight_passes)
         answer = client.post("/v1/tokens/T00001/cancel")
         assert (answer.status_code, answer.json()) == (
             200,

@@ -12,11 +12,12 @@ from store_helpers import CLINIC, DAY, SetClock, clinic_set_up
 
 from opd_tui.api import Today
 from opd_tui.api.writer import BatchWriter
+from opd_tui.engine import Book
 from opd_tui.store import JournalBusy, Outcome, Request, SqliteStore, StoreError
 
 
 def _book(patient: str) -> Request:
-    return Request("book", ("rao-10", patient, "walk-in"), fingerprint=patient)
+    return Request(Book("rao-10", patient, "walk-in"))
 
 
 @pytest.fixture

@@ -194,3 +194,17 @@ def test_the_layer_check_names_what_crosses() -> None:
     assert _layer_problems(engine, "from ..store import base\n") == [
         "imports opd_tui.store (engine may import: nothing else of the package)"
     ]
+
+
+def test_importing_the_demo_does_no_work() -> None:
+    """The demo clinic file is read and rehearsed when the demo is asked for, not on import."""
+    probe = (
+        "import opd_tui.demo as demo\n"
+        "print(demo.scenario.cache_info().currsize)\n"
+        "print(demo.CLINIC_NAME)\n"
+        "print(demo.scenario.cache_info().currsize)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines() == ["0", "City General OPD", "1"]

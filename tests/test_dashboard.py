@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, DataTable, Input, Select, Static
 
 from opd_tui.desk import MemoryDesk
-from opd_tui.engine import Event, Status
+from opd_tui.engine import Book, Event, Status
 from opd_tui.store.base import StoreError
 from opd_tui.ui.activity import MAX_LINES, ActivityLog
 from opd_tui.ui.app import OpdApp
@@ -342,7 +342,7 @@ async def test_jump_goes_to_a_preemption_in_another_slot(app: OpdApp, clock: Fak
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("down")
         await pilot.pause()
-        app.perform("book", "rao-09", "Farah Ali", "paid")
+        app.perform(Book("rao-09", "Farah Ali", "paid"))
         await pilot.pause()
         assert toasts(app)[-1].endswith("Press j to jump there.")
         await pilot.press("j")
@@ -355,7 +355,7 @@ async def test_the_cursor_stays_on_its_token_when_rows_move(app: OpdApp) -> None
     async with app.run_test(size=SIZE) as pilot:
         waiting = app.query_one("#waiting", Table)
         waiting.focus()
-        app.perform("book", "rao-09", "Gita Sen", "paid")  # preempts Asha ahead of Chitra
+        app.perform(Book("rao-09", "Gita Sen", "paid"))  # preempts Asha ahead of Chitra
         await pilot.pause()
         assert rows(app, "waiting", "number") == [("RAO-001",), ("RAO-003",)]
         assert waiting.cursor_key == "T00003"
@@ -370,7 +370,7 @@ async def test_overview_shows_every_doctor_and_slot(app: OpdApp) -> None:
             ("Dr Asha Rao", "██      2/2  +1 ", "█░░     1/3     "),
             ("Dr Vikram Mehta", "░░      0/2     ", ""),
         ]
-        app.perform("book", "mehta-09", "Hari Nair", "online")
+        app.perform(Book("mehta-09", "Hari Nair", "online"))
         await pilot.pause()
         assert rows(app, "overview", "09:00")[1] == ("█░      1/2     ",)
         await pilot.press("o")
@@ -432,7 +432,7 @@ async def test_a_burst_from_another_desk_longer_than_the_log_replaces_it(tmp_pat
         await pilot.pause()
         before = len(app.timeline)
         for n in range(MAX_LINES + 100):
-            there.act("book", f"iyer-{9 + n % 4:02d}", f"Patient {n}", "walk-in")
+            there.act(Book(f"iyer-{9 + n % 4:02d}", f"Patient {n}", "walk-in"))
         app.tick()
         await pilot.pause()
         log = app.query_one(ActivityLog)
@@ -442,7 +442,7 @@ async def test_a_burst_from_another_desk_longer_than_the_log_replaces_it(tmp_pat
         assert log_lines(app)[0].startswith(
             f"⇄ IYER-{MAX_LINES + 100:03d} Patient {MAX_LINES + 99} "
         )
-        there.act("book", "rao-09", "One More", "paid")
+        there.act(Book("rao-09", "One More", "paid"))
         app.tick()
         await pilot.pause()
         keys = [row.key.value for row in log.ordered_rows]
@@ -453,7 +453,7 @@ async def test_a_burst_from_another_desk_longer_than_the_log_replaces_it(tmp_pat
         )
         before = log_lines(app)
         for n in range(100):
-            there.act("book", "khan-10", f"Late {n}", "walk-in")
+            there.act(Book("khan-10", f"Late {n}", "walk-in"))
         app.tick()
         await pilot.pause()
         keys = [row.key.value for row in log.ordered_rows]
@@ -469,9 +469,9 @@ async def test_a_burst_of_preemptions_names_three_and_counts_the_rest(tmp_path: 
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         for n in range(6):
-            there.act("book", "iyer-09", f"Patient {n}", "walk-in")
+            there.act(Book("iyer-09", f"Patient {n}", "walk-in"))
         for n in range(4):
-            there.act("book", "iyer-09", f"Urgent {n}", "emergency")
+            there.act(Book("iyer-09", f"Urgent {n}", "emergency"))
         app.tick()
         await pilot.pause()
         assert toasts(app)[-1].splitlines() == [
@@ -570,7 +570,7 @@ async def test_another_desks_booking_appears_and_is_announced(tmp_path: Path) ->
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         assert app.slot_id == "rao-09"
-        there.act("book", "rao-09", "Farah Ali", "paid")
+        there.act(Book("rao-09", "Farah Ali", "paid"))
         app.tick()
         await pilot.pause()
         assert rows(app, "booked", "patient") == [("Farah Ali",)]

@@ -11,7 +11,7 @@ from textual.widgets import Input
 
 from opd_tui.cli import main
 from opd_tui.desk import MemoryDesk
-from opd_tui.engine import Engine
+from opd_tui.engine import Book, Engine
 from opd_tui.scenario import Player, rehearse
 from opd_tui.ui.activity import ActivityLog
 from opd_tui.ui.app import OpdApp
@@ -106,7 +106,7 @@ async def test_a_log_line_shows_the_replayed_day_as_it_was_then() -> None:
         assert rows(app, "waiting", "number") == [("RAO-001",)]
         await pilot.press("escape")
         await pilot.pause()
-        app.perform("book", "rao-09", "Walk-in Visitor", "walk-in")  # the log is not the record
+        app.perform(Book("rao-09", "Walk-in Visitor", "walk-in"))  # the log is not the record
         log.move_cursor(row=log.get_row_index("4"))
         await pilot.press("enter")
         await pilot.pause()

@@ -10,7 +10,7 @@ from test_dashboard import SIZE, book, log_lines, rows, toasts
 from textual.widgets import Input, OptionList, Select, Static
 
 from opd_tui.desk import MemoryDesk
-from opd_tui.engine import Status
+from opd_tui.engine import Book, Status
 from opd_tui.ui.app import OpdApp
 from opd_tui.ui.header import ClinicHeader
 from opd_tui.ui.screens.booking import BookForm
@@ -258,7 +258,7 @@ async def test_another_desks_write_lock_never_freezes_the_screen(tmp_path: Path)
     from opd_tui.ui.screens.booking import BookForm
 
     desk = open_journal(tmp_path / "j.db")
-    desk.act("book", "rao-10", "Asha Menon", "walk-in")
+    desk.act(Book("rao-10", "Asha Menon", "walk-in"))
     app = OpdApp(desk, history=desk.history, wall_clock=lambda: desk.engine.now())
     other = sqlite3.connect(tmp_path / "j.db", isolation_level=None)
     async with app.run_test(size=SIZE, notifications=True) as pilot:

@@ -28,8 +28,8 @@ from opd_tui.engine import (
     Engine,
     Event,
     Invalid,
+    MarkedNoShow,
     Moved,
-    NoShow,
     NotFound,
     OpdError,
     Preempted,
@@ -309,7 +309,7 @@ def test_a_no_show_frees_the_seat_for_the_best_waiting() -> None:
     engine = busy_day()
     events = engine.no_show("T00005")
     assert events == [
-        NoShow(NOW, "T00005", "rao-0900", BOOKED),
+        MarkedNoShow(NOW, "T00005", "rao-0900", BOOKED),
         Promoted(NOW, "T00001", "rao-0900", "T00005"),
     ]
     assert engine.token("T00005").status is NO_SHOW
@@ -320,7 +320,7 @@ def test_a_no_show_frees_the_seat_for_the_best_waiting() -> None:
 
 def test_a_waiting_token_can_be_marked_no_show() -> None:
     engine = busy_day()
-    assert engine.no_show("T00001") == [NoShow(NOW, "T00001", "rao-0900", WAITING)]
+    assert engine.no_show("T00001") == [MarkedNoShow(NOW, "T00001", "rao-0900", WAITING)]
     assert waiting_ids(engine, "rao-0900") == ["T00004"]
 
 

@@ -30,15 +30,21 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from opd_tui.engine import (
     DEFAULT_PRIORITIES,
     Booked,
+    Bump,
+    Cancel,
+    Command,
     Conflict,
     Engine,
     Event,
     Invalid,
+    Move,
     Moved,
+    NoShow,
     NotFound,
     OpdError,
     Preempted,
     Promoted,
+    Serve,
     Source,
     Status,
     Waitlisted,
@@ -438,13 +444,12 @@ class ClinicDay(RuleBasedStateMachine):
         for slot_id, patient, source in bookings:
             self.book(slot_id, patient, source)
 
-    @rule(operation=st.sampled_from(["cancel", "no_show", "serve", "bump", "move"]))
-    def act_on_an_unknown_token(self, operation: str) -> None:
+    @rule(operation=st.sampled_from([Cancel, NoShow, Serve, Bump, Move]))
+    def act_on_an_unknown_token(self, operation: type[Command]) -> None:
         def act(engine: Engine) -> list[Event]:
-            if operation == "move":
-                return engine.move(UNKNOWN_TOKEN, "rao-10")
-            result: list[Event] = getattr(engine, operation)(UNKNOWN_TOKEN)
-            return result
+            if operation is Move:
+                return engine.execute(Move(UNKNOWN_TOKEN, "rao-10"))
+            return engine.execute(operation(UNKNOWN_TOKEN))  # type: ignore[call-arg]
 
         def plan(ref: Reference) -> Callable[[], None]:
             ref.live(UNKNOWN_TOKEN)

@@ -16,10 +16,10 @@ def play(engine: Engine, clock: SetClock, rng: random.Random, count: int) -> lis
     """``count`` random actions; what each returned (its events, or the refusal's text)."""
     results: list[object] = []
     for _ in range(count):
-        name, args, kwargs = random_action(engine, rng)
+        command = random_action(engine, rng)
         clock.now += timedelta(seconds=7)
         try:
-            results.append(getattr(engine, name)(*args, **kwargs))
+            results.append(engine.execute(command))
         except OpdError as error:
             results.append(str(error))
     return results

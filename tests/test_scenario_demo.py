@@ -17,8 +17,8 @@ from opd_tui.engine import (
     Delayed,
     Engine,
     Event,
+    MarkedNoShow,
     Moved,
-    NoShow,
     Preempted,
     Promoted,
     Served,
@@ -117,7 +117,7 @@ def test_a_move_a_capacity_cut_a_delay_and_no_shows(day: Player) -> None:
     assert [(type(e), e.by) for e in lost if isinstance(e, Preempted)] == [(Preempted, None)] * 2
     [delayed] = events_at(day, "10:40", "iyer")
     assert delayed == Delayed(delayed.at, "iyer", 20, ("iyer-10", "iyer-11", "iyer-12"))
-    no_shows = [e for s in day.steps for e in s.events if isinstance(e, NoShow)]
+    no_shows = [e for s in day.steps for e in s.events if isinstance(e, MarkedNoShow)]
     assert len(no_shows) == 3
 
 

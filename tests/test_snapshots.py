@@ -12,6 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from opd_tui.engine import Book
 from opd_tui.ui.app import OpdApp
 
 Snap = Callable[..., bool]
@@ -41,7 +42,7 @@ def test_booking_form(snap_compare: Snap, app: OpdApp, size: tuple[int, int]) ->
 @pytest.mark.parametrize("size", SIZES)
 def test_preemption_instant(snap_compare: Snap, app: OpdApp, size: tuple[int, int]) -> None:
     async def emergency(pilot: Pilot[None]) -> None:
-        app.perform("book", "rao-09", "Esha Rao", "emergency")
+        app.perform(Book("rao-09", "Esha Rao", "emergency"))
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=emergency)

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from store_helpers import DAY, SetClock, clinic_set_up, open_journal, snapshot
 
-from opd_tui.engine import Booked, Conflict, Invalid, NotFound, Preempted
+from opd_tui.engine import AddSlot, Book, Booked, Cancel, Conflict, Invalid, NotFound, Preempted
 from opd_tui.store import JournalBusy, JournalDesk, Outcome, Request, SqliteStore, StoreError
 from opd_tui.store.desk import ReadOnly
 from opd_tui.store.sqlite import BUSY_TIMEOUT_MS
 
 
 def _book(patient: str, source: str = "walk-in", key: str | None = None) -> Request:
-    return Request("book", ("rao-10", patient, source), key=key, fingerprint=f"{patient}/{source}")
+    return Request(Book("rao-10", patient, source), key=key)
 
 
 def _actions(path: Path) -> list[str]:
@@ -41,16 +41,16 @@ def test_a_refused_action_in_a_batch_changes_nothing_and_the_rest_go_on(tmp_path
     outcomes = desk.act_batch(
         [
             _book("Asha"),
-            Request("book", ("nowhere", "Ravi", "paid")),
-            Request("cancel", ("T00099",)),
-            Request("book", ("rao-10", "Meena", "royalty")),
-            Request("explode"),
-            Request("book", ("rao-10", object(), "paid")),
+            Request(Book("nowhere", "Ravi", "paid")),
+            Request(Cancel("T00099")),
+            Request(Book("rao-10", "Meena", "royalty")),
+            Request("explode"),  # type: ignore[arg-type]
+            Request(Book("rao-10", object(), "paid")),
             _book("Imran"),
         ]
     )
     errors = [type(o.error).__name__ if o.error else None for o in outcomes]
-    assert errors == [None, "NotFound", "NotFound", "Invalid", "OpdError", "Invalid", None]
+    assert errors == [None, "NotFound", "NotFound", "Invalid", "Invalid", "Invalid", None]
     assert str(outcomes[4].error) == "unknown action 'explode'"
     assert str(outcomes[5].error) == "cannot record the arguments of book"
     assert [o.events for o in outcomes[1:6]] == [[]] * 5
@@ -61,10 +61,10 @@ def test_a_refused_action_in_a_batch_changes_nothing_and_the_rest_go_on(tmp_path
 
 def test_act_raises_the_engine_error_of_its_one_request(tmp_path: Path) -> None:
     desk = open_journal(tmp_path / "j.db")
-    token = desk.act("book", "rao-10", "Asha", "paid")[-1].token_id  # type: ignore[attr-defined]
-    desk.act("cancel", token)
+    token = desk.act(Book("rao-10", "Asha", "paid"))[-1].token_id  # type: ignore[attr-defined]
+    desk.act(Cancel(token))
     with pytest.raises(Conflict):
-        desk.act("cancel", token)
+        desk.act(Cancel(token))
     assert _actions(tmp_path / "j.db") == ["open-day", "book", "cancel"]
 
 
@@ -72,7 +72,7 @@ def test_a_retried_key_gets_the_recorded_action_back_and_books_nothing(tmp_path:
     clock = SetClock()
     desk = open_journal(tmp_path / "j.db", clock)
     for i in range(4):
-        desk.act("book", "rao-10", f"Walk {i}", "walk-in")
+        desk.act(Book("rao-10", f"Walk {i}", "walk-in"))
     (first,) = desk.act_batch([_book("Asha", "emergency", key="k-1")])
     assert [type(e) for e in first.events] == [Preempted, Booked]
     assert not first.replayed
@@ -105,10 +105,10 @@ def test_a_key_reused_for_another_request_is_refused(tmp_path: Path) -> None:
 
 def test_a_refused_keyed_request_records_no_key_so_a_retry_can_succeed(tmp_path: Path) -> None:
     desk = open_journal(tmp_path / "j.db")
-    request = Request("book", ("rao-13", "Asha", "paid"), key="k", fingerprint="f")
+    request = Request(Book("rao-13", "Asha", "paid"), key="k")
     (refused,) = desk.act_batch([request])
     assert isinstance(refused.error, NotFound)
-    desk.act("add_slot", "rao-13", "rao", "13:00", "14:00", 2)
+    desk.act(AddSlot("rao-13", "rao", "13:00", "14:00", 2))
     (booked,) = desk.act_batch([request])
     assert booked.error is None and not booked.replayed
     assert isinstance(booked.events[-1], Booked)
@@ -125,7 +125,7 @@ def test_a_past_day_refuses_every_request_of_a_batch(tmp_path: Path) -> None:
 
 def test_a_failed_commit_records_nothing_and_the_desk_reloads(tmp_path: Path) -> None:
     desk = open_journal(tmp_path / "j.db")
-    desk.act("book", "rao-10", "Asha", "paid")
+    desk.act(Book("rao-10", "Asha", "paid"))
     before = snapshot(desk.engine)
     con: sqlite3.Connection = desk.store._con  # type: ignore[attr-defined]
     con.execute(
@@ -156,7 +156,7 @@ def test_without_waiting_another_desks_write_lock_is_journal_busy(tmp_path: Path
 def test_a_schema_1_journal_gains_idempotency_keys_when_opened(tmp_path: Path) -> None:
     path = tmp_path / "j.db"
     desk = open_journal(path)
-    desk.act("book", "rao-10", "Asha", "paid")
+    desk.act(Book("rao-10", "Asha", "paid"))
     desk.store.close()
     con = sqlite3.connect(path)
     con.execute("DROP TABLE request_keys")
@@ -175,10 +175,10 @@ def test_the_services_desk_keeps_no_history_and_no_other_desks_events(tmp_path: 
     from opd_tui.api import Today
 
     dashboard = open_journal(tmp_path / "j.db")
-    dashboard.act("book", "rao-10", "Asha", "walk-in")
+    dashboard.act(Book("rao-10", "Asha", "walk-in"))
     service = Today(SqliteStore(tmp_path / "j.db"), clock=SetClock(), setup=clinic_set_up)()
     assert service.history == [] and len(dashboard.history) > 0
-    dashboard.act("book", "rao-10", "Ravi", "walk-in")
+    dashboard.act(Book("rao-10", "Ravi", "walk-in"))
     (outcome,) = service.act_batch([_book("Meena")])  # catches up with Ravi, then decides
     assert outcome.events[-1].token_id == "T00003"  # type: ignore[attr-defined]
     assert service.poll() == []  # Ravi's booking was taken in, not kept to be reported

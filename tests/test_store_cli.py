@@ -14,6 +14,7 @@ from store_helpers import DAY, open_journal
 
 from opd_tui import cli
 from opd_tui.desk import MemoryDesk
+from opd_tui.engine import Book, Serve
 from opd_tui.store import JournalDesk, default_database, open_desk
 from opd_tui.wiring import memory_desk
 
@@ -22,9 +23,9 @@ from opd_tui.wiring import memory_desk
 def journal(tmp_path: Path) -> Path:
     path = tmp_path / "j.db"
     desk = open_journal(path)
-    desk.act("book", "rao-10", "Asha Menon", "walk-in")
-    desk.act("book", "rao-10", "=HYPERLINK(1)", "online")
-    desk.act("serve", "T00001")
+    desk.act(Book("rao-10", "Asha Menon", "walk-in"))
+    desk.act(Book("rao-10", "=HYPERLINK(1)", "online"))
+    desk.act(Serve("T00001"))
     desk.store.close()
     return path
 
@@ -187,7 +188,7 @@ def test_memory_desk_is_the_demo_and_writes_nothing(
     assert desk.location == "memory only (nothing is saved)"
     assert (desk.journal_name, desk.desk_name) == ("memory only", "")
     assert len(history) > 50 and len(desk.engine.tokens()) > 40
-    desk.act("book", "rao-10", "Asha", "walk-in")
+    desk.act(Book("rao-10", "Asha", "walk-in"))
     assert list(tmp_path.iterdir()) == []
 
 

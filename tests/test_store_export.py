@@ -27,7 +27,7 @@ import pytest
 from store_helpers import DAY, open_journal
 
 from opd_tui import cli
-from opd_tui.engine import Engine
+from opd_tui.engine import Book, Bump, Engine
 from opd_tui.store import Recorded, Request, SqliteStore, export_day
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -122,7 +122,7 @@ class WritesBetweenReadings:
     def iter_events(self, *args: Any, **kwargs: Any) -> Iterator[Recorded]:
         yield from self.store.iter_events(*args, **kwargs)
         desk = open_journal(self.path)
-        desk.act("book", "rao-10", "Late Arrival", "emergency")  # preempts, in the next chunk
+        desk.act(Book("rao-10", "Late Arrival", "emergency"))  # preempts, in the next chunk
         desk.close()
 
 
@@ -141,12 +141,12 @@ def test_a_day_of_many_events_is_exported_without_holding_them(tmp_path: Path) -
     many, the tokens few, so what the export holds at its peak is a chunk, not the day (12,028
     events)."""
     desk = open_journal(tmp_path / "j.db")
-    requests = [Request("book", ("rao-10", f"Patient {i}", "walk-in")) for i in range(8)]
+    requests = [Request(Book("rao-10", f"Patient {i}", "walk-in")) for i in range(8)]
     for i in range(2000):  # 4 seats: a waiting walk-in bumped up takes a seat, and down loses it
         token_id = f"T{5 + i % 4:05d}"
         requests += [
-            Request("bump", (token_id,), {"up": True}),
-            Request("bump", (token_id,), {"up": False}),
+            Request(Bump(token_id, up=True)),
+            Request(Bump(token_id, up=False)),
         ]
     outcomes = desk.act_batch(requests)
     assert [o.error for o in outcomes if o.error is not None] == []

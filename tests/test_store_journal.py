@@ -26,13 +26,20 @@ from store_helpers import (
 
 from opd_tui.desk import ReadOnly
 from opd_tui.engine import (
+    AddDoctor,
+    AddSlot,
+    Book,
     Booked,
+    Cancel,
     CapacityChanged,
     Conflict,
+    Delay,
     Engine,
     NotFound,
     OpdError,
     Preempted,
+    Serve,
+    SetCapacity,
     Source,
     Status,
 )
@@ -45,9 +52,8 @@ def play(desk: JournalDesk, clock: SetClock, seed: int, count: int) -> int:
     done = 0
     for i in range(count):
         clock.now = MORNING + timedelta(seconds=i + 1)
-        name, args, kwargs = random_action(desk.engine, rng)
         try:
-            desk.act(name, *args, **kwargs)
+            desk.act(random_action(desk.engine, rng))
         except OpdError:
             continue
         done += 1
@@ -72,9 +78,9 @@ def test_restore_keeps_ids_numbers_order_statuses_and_preemption_counts(tmp_path
     clock = SetClock()
     desk = open_journal(tmp_path / "j.db", clock)
     for patient, source in [("Asha", "walk-in"), ("Bala", "online"), ("Chitra", "walk-in")]:
-        desk.act("book", "rao-10", patient, source)
-    desk.act("set_capacity", "rao-10", 2)
-    desk.act("book", "rao-10", "Dev", "emergency")
+        desk.act(Book("rao-10", patient, source))
+    desk.act(SetCapacity("rao-10", 2))
+    desk.act(Book("rao-10", "Dev", "emergency"))
     view = open_journal(tmp_path / "j.db").engine.slot_view("rao-10")
     assert [(s.token.id, s.token.number, s.token.patient) for s in view.booked] == [
         ("T00004", "RAO-004", "Dev"),
@@ -88,16 +94,17 @@ def test_restore_keeps_ids_numbers_order_statuses_and_preemption_counts(tmp_path
 
 def test_an_action_returns_its_events_after_they_are_recorded(tmp_path: Path) -> None:
     desk = open_journal(tmp_path / "j.db")
-    events = desk.act("book", "rao-10", "Asha Menon", "paid")
+    events = desk.act(Book("rao-10", "Asha Menon", "paid"))
     assert events == [
         Booked(MORNING, "T00001", "rao-10", "RAO-001", "Asha Menon", Source.PAID, 4, 1)
     ]
     store = SqliteStore(tmp_path / "j.db")
     actions = store.actions(DAY)
-    assert [(a.name, a.args, dict(a.kwargs), a.desk) for a in actions] == [
-        (OPEN_DAY, ("initial set-up",), {}, desk.desk_id),
-        ("book", ("rao-10", "Asha Menon", "paid"), {}, desk.desk_id),
+    assert [(a.name, dict(a.asked), a.desk) for a in actions] == [
+        (OPEN_DAY, {"origin": "initial set-up"}, desk.desk_id),
+        ("book", {"slot_id": "rao-10", "patient": "Asha Menon", "source": "paid"}, desk.desk_id),
     ]
+    assert actions[1].command == Book("rao-10", "Asha Menon", "paid")
     assert actions[1].id == desk.last_action_id
     assert [r.event for r in store.events(DAY) if r.action_id == actions[1].id] == events
 
@@ -106,9 +113,9 @@ def test_a_refused_action_records_nothing(tmp_path: Path) -> None:
     desk = open_journal(tmp_path / "j.db")
     before = len(SqliteStore(tmp_path / "j.db").events(DAY))
     with pytest.raises(NotFound):
-        desk.act("serve", "T00042")
+        desk.act(Serve("T00042"))
     with pytest.raises(OpdError, match="unknown action 'explode'"):
-        desk.act("explode")
+        desk.act("explode")  # type: ignore[arg-type]
     store = SqliteStore(tmp_path / "j.db")
     assert len(store.events(DAY)) == before
     assert [a.name for a in store.actions(DAY)] == [OPEN_DAY]
@@ -121,7 +128,7 @@ def _disk_error(*args: object) -> object:
 
 def test_a_failed_write_leaves_no_unrecorded_decision_in_the_engine(tmp_path: Path) -> None:
     desk = open_journal(tmp_path / "j.db")
-    desk.act("book", "rao-10", "Asha", "walk-in")
+    desk.act(Book("rao-10", "Asha", "walk-in"))
     engine = desk.engine
     before = snapshot(engine)
 
@@ -129,13 +136,13 @@ def test_a_failed_write_leaves_no_unrecorded_decision_in_the_engine(tmp_path: Pa
     journal_sqlite.SqliteStore._append = _disk_error  # type: ignore[method-assign,assignment]
     try:
         with pytest.raises(StoreError, match="cannot write to the journal: disk I/O error"):
-            desk.act("book", "rao-10", "Bala", "emergency")
+            desk.act(Book("rao-10", "Bala", "emergency"))
     finally:
         journal_sqlite.SqliteStore._append = original  # type: ignore[method-assign]
     assert desk.engine is engine  # rolled back in place, not rebuilt from the journal
     assert snapshot(desk.engine) == before
     assert [t.patient for t in desk.engine.tokens()] == ["Asha"]
-    desk.act("book", "rao-10", "Chitra", "online")
+    desk.act(Book("rao-10", "Chitra", "online"))
     assert snapshot(open_journal(tmp_path / "j.db").engine) == snapshot(desk.engine)
 
 
@@ -145,8 +152,8 @@ def test_a_failed_write_leaves_no_unrecorded_decision_in_the_engine(tmp_path: Pa
 def test_poll_brings_in_what_another_desk_recorded(tmp_path: Path) -> None:
     front, back = open_journal(tmp_path / "j.db"), open_journal(tmp_path / "j.db")
     assert front.desk_id != back.desk_id
-    events = front.act("book", "rao-10", "Asha", "walk-in")
-    events += front.act("set_capacity", "rao-10", 0)
+    events = front.act(Book("rao-10", "Asha", "walk-in"))
+    events += front.act(SetCapacity("rao-10", 0))
     assert back.poll() == events
     assert back.poll() == []
     assert front.poll() == []
@@ -156,10 +163,10 @@ def test_poll_brings_in_what_another_desk_recorded(tmp_path: Path) -> None:
 def test_an_action_is_decided_on_the_latest_view_never_a_stale_one(tmp_path: Path) -> None:
     front, back = open_journal(tmp_path / "j.db"), open_journal(tmp_path / "j.db")
     for patient in ("A", "B", "C", "D"):
-        front.act("book", "rao-10", patient, "walk-in")
+        front.act(Book("rao-10", patient, "walk-in"))
     assert back.engine.slot_view("rao-10").booked == ()
     # The back desk has not looked, but its emergency still preempts the front desk's latest.
-    events = back.act("book", "rao-10", "E", "emergency")
+    events = back.act(Book("rao-10", "E", "emergency"))
     assert events == [
         Preempted(MORNING, "T00004", "rao-10", "T00005", "emergency 5 > walk-in 1"),
         Booked(MORNING, "T00005", "rao-10", "RAO-005", "E", Source.EMERGENCY, 5, 5),
@@ -172,11 +179,11 @@ def test_an_action_is_decided_on_the_latest_view_never_a_stale_one(tmp_path: Pat
 
 def test_a_refusal_after_catching_up_is_decided_on_the_latest_view(tmp_path: Path) -> None:
     front, back = open_journal(tmp_path / "j.db"), open_journal(tmp_path / "j.db")
-    front.act("book", "rao-10", "Asha", "walk-in")
+    front.act(Book("rao-10", "Asha", "walk-in"))
     back.poll()
-    front.act("cancel", "T00001")
+    front.act(Cancel("T00001"))
     with pytest.raises(Conflict, match="cannot serve RAO-001: it is cancelled"):
-        back.act("serve", "T00001")
+        back.act(Serve("T00001"))
     assert back.engine.token("T00001").status is Status.CANCELLED
     assert len(back.poll()) == 1
 
@@ -198,7 +205,7 @@ def test_a_new_journal_starts_with_the_initial_set_up_and_no_patients(tmp_path: 
 def test_a_new_journal_can_start_empty(tmp_path: Path) -> None:
     desk = JournalDesk(SqliteStore(tmp_path / "j.db"), DAY, today=DAY, clinic_name="Ward 4")
     assert (desk.clinic_name, desk.engine.doctors(), desk.history) == ("Ward 4", [], [])
-    desk.act("add_doctor", "das", "Dr Das", "ENT")
+    desk.act(AddDoctor("das", "Dr Das", "ENT"))
     assert [d.name for d in open_journal(tmp_path / "j.db").engine.doctors()] == ["Dr Das"]
 
 
@@ -207,11 +214,11 @@ def test_the_set_up_carries_over_to_a_new_day_but_a_days_changes_do_not(tmp_path
     clock = SetClock()
     first = open_journal(path, clock, priorities={"paid": 6})
     assert first.priorities["paid"] == 6
-    first.act("book", "rao-10", "Asha", "paid")
-    first.act("set_capacity", "rao-10", 9)
-    first.act("delay", "rao", 20)
-    first.act("add_doctor", "das", "Dr Das", "ENT")
-    first.act("add_slot", "das-14", "das", "14:00", "15:00", 3)
+    first.act(Book("rao-10", "Asha", "paid"))
+    first.act(SetCapacity("rao-10", 9))
+    first.act(Delay("rao", 20))
+    first.act(AddDoctor("das", "Dr Das", "ENT"))
+    first.act(AddSlot("das-14", "das", "14:00", "15:00", 3))
     next_day = DAY + timedelta(days=1)
     clock.now = datetime.combine(next_day, MORNING.time())
     second = JournalDesk(SqliteStore(path), next_day, today=next_day, clock=clock)
@@ -227,7 +234,7 @@ def test_the_set_up_carries_over_to_a_new_day_but_a_days_changes_do_not(tmp_path
     ]
     assert second.engine.slot("das-14").capacity == 3
     actions = SqliteStore(path).actions(next_day)
-    assert [(a.name, a.args) for a in actions] == [(OPEN_DAY, ("2026-11-25",))]
+    assert [(a.name, a.asked) for a in actions] == [(OPEN_DAY, {"origin": "2026-11-25"})]
     # The first day is untouched by the second.
     assert open_journal(path).engine.slot("rao-10").capacity == 9
     assert SqliteStore(path).days() == [DAY, next_day]
@@ -235,13 +242,13 @@ def test_the_set_up_carries_over_to_a_new_day_but_a_days_changes_do_not(tmp_path
 
 def test_a_past_day_opens_read_only_and_refuses_every_action(tmp_path: Path) -> None:
     path = tmp_path / "j.db"
-    open_journal(path).act("book", "rao-10", "Asha", "walk-in")
+    open_journal(path).act(Book("rao-10", "Asha", "walk-in"))
     before = path.read_bytes()
     past = JournalDesk(SqliteStore(path), DAY, today=DAY + timedelta(days=1))
     assert past.read_only is True
     assert [t.patient for t in past.engine.tokens()] == ["Asha"]
     with pytest.raises(ReadOnly, match="2026-11-25 is a past day: it is open for reading only"):
-        past.act("cancel", "T00001")
+        past.act(Cancel("T00001"))
     assert past.poll() == []
     assert [a.name for a in SqliteStore(path).actions(DAY)] == [OPEN_DAY, "book"]
     assert path.read_bytes() == before
@@ -261,7 +268,7 @@ def test_the_journal_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     old = os.umask(0)
     try:
         desk = open_journal(tmp_path / "new" / "j.db")
-        desk.act("book", "rao-10", "Asha", "walk-in")
+        desk.act(Book("rao-10", "Asha", "walk-in"))
     finally:
         os.umask(old)
     for name in ("j.db", "j.db-wal", "j.db-shm"):
@@ -273,7 +280,7 @@ def test_every_folder_and_the_file_it_creates_are_private_under_umask_0(tmp_path
     old = os.umask(0)
     try:
         desk = open_journal(tmp_path / "a" / "b" / "c" / "j.db")
-        desk.act("book", "rao-10", "Asha", "walk-in")
+        desk.act(Book("rao-10", "Asha", "walk-in"))
         desk.store.close()
     finally:
         os.umask(old)
@@ -311,7 +318,7 @@ def test_a_readable_journal_is_made_private_when_written_not_when_read(tmp_path:
         assert _modes(tmp_path)["j.db"] == 0o644
         reader.close()
         desk = open_journal(path)
-        desk.act("book", "rao-11", "Ravi", "walk-in")
+        desk.act(Book("rao-11", "Ravi", "walk-in"))
         assert _modes(tmp_path) == {"j.db": 0o600, "j.db-shm": 0o600, "j.db-wal": 0o600}
         desk.store.close()
     finally:
@@ -330,7 +337,7 @@ def test_a_journal_that_cannot_be_made_private_is_left_as_it_is(
 
     monkeypatch.setattr(journal_sqlite.os, "chmod", not_permitted)
     desk = open_journal(path)
-    desk.act("book", "rao-11", "Ravi", "walk-in")
+    desk.act(Book("rao-11", "Ravi", "walk-in"))
     assert [a.name for a in desk.store.actions(DAY)][-1] == "book"
     monkeypatch.undo()
     assert _modes(tmp_path)["j.db"] == 0o644
@@ -468,17 +475,22 @@ def test_an_older_schema_is_backed_up_then_migrated_in_one_transaction(
     def add_note_column(con: sqlite3.Connection) -> None:
         con.execute("ALTER TABLE actions ADD COLUMN note TEXT")
 
-    monkeypatch.setattr(journal_sqlite, "SCHEMA_VERSION", 4)
-    monkeypatch.setattr(journal_sqlite, "MIGRATIONS", {3: add_note_column})
+    now = journal_sqlite.SCHEMA_VERSION
+    monkeypatch.setattr(journal_sqlite, "SCHEMA_VERSION", now + 1)
+    monkeypatch.setattr(journal_sqlite, "MIGRATIONS", {now: add_note_column})
     upgraded = open_journal(path)
     assert snapshot(upgraded.engine) == snapshot(original)
     con = sqlite3.connect(path)
-    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("4",)
+    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
+        str(now + 1),
+    )
     assert "note" in [row[1] for row in con.execute("PRAGMA table_info(actions)")]
-    backup = tmp_path / "j.db.schema-3.bak"
+    backup = tmp_path / f"j.db.schema-{now}.bak"
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     kept = sqlite3.connect(backup)
-    assert kept.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("3",)
+    assert kept.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
+        str(now),
+    )
     assert kept.execute("SELECT count(*) FROM events").fetchone() == (
         con.execute("SELECT count(*) FROM events").fetchone()
     )
@@ -495,22 +507,25 @@ def test_a_failed_migration_changes_nothing(
         con.execute("CREATE TABLE half (x)")
         raise sqlite3.OperationalError("out of cheese")
 
-    monkeypatch.setattr(journal_sqlite, "SCHEMA_VERSION", 4)
-    monkeypatch.setattr(journal_sqlite, "MIGRATIONS", {3: half_done})
+    now = journal_sqlite.SCHEMA_VERSION
+    monkeypatch.setattr(journal_sqlite, "SCHEMA_VERSION", now + 1)
+    monkeypatch.setattr(journal_sqlite, "MIGRATIONS", {now: half_done})
     with pytest.raises(StoreError, match="cannot write to the journal: out of cheese"):
         SqliteStore(path)
     con = sqlite3.connect(path)
-    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("3",)
+    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
+        str(now),
+    )
     assert con.execute("SELECT name FROM sqlite_master WHERE name='half'").fetchone() is None
 
 
 def test_capacity_changes_are_journaled_like_any_action(tmp_path: Path) -> None:
     desk = open_journal(tmp_path / "j.db")
-    assert desk.act("set_capacity", "rao-10", 6) == [CapacityChanged(MORNING, "rao-10", 4, 6)]
-    assert desk.act("set_capacity", "rao-10", 6) == []  # changes nothing: nothing recorded
+    assert desk.act(SetCapacity("rao-10", 6)) == [CapacityChanged(MORNING, "rao-10", 4, 6)]
+    assert desk.act(SetCapacity("rao-10", 6)) == []  # changes nothing: nothing recorded
     assert [a.name for a in SqliteStore(tmp_path / "j.db").actions(DAY)] == [
         OPEN_DAY,
-        "set_capacity",
+        "capacity",
     ]
 
 
@@ -535,8 +550,8 @@ def test_the_engine_clock_runs_between_actions_and_stands_still_within_one(
     desk = open_journal(tmp_path / "j.db", lambda: next(ticks))
     first = desk.engine.now()
     assert desk.engine.now() > first
-    events = desk.act("book", "rao-10", "Asha", "walk-in")
-    events += desk.act("set_capacity", "rao-10", 0)
+    events = desk.act(Book("rao-10", "Asha", "walk-in"))
+    events += desk.act(SetCapacity("rao-10", 0))
     stamps = [e.at for e in events]
     assert stamps[1] == stamps[2] > stamps[0]
     actions = SqliteStore(tmp_path / "j.db").actions(DAY)
@@ -547,13 +562,13 @@ def test_a_failed_batch_with_set_up_in_it_is_rebuilt_and_a_failed_rebuild_stops_
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     desk = open_journal(tmp_path / "j.db")
-    desk.act("book", "rao-10", "Asha", "walk-in")
+    desk.act(Book("rao-10", "Asha", "walk-in"))
     engine = desk.engine
     before = snapshot(engine)
 
     monkeypatch.setattr(journal_sqlite.SqliteStore, "_append", _disk_error)
     with pytest.raises(StoreError):
-        desk.act("add_doctor", "sen", "Dr Sen", "ENT")  # set-up cannot be rolled back
+        desk.act(AddDoctor("sen", "Dr Sen", "ENT"))  # set-up cannot be rolled back
     assert desk.engine is not engine and snapshot(desk.engine) == before
 
     def unreadable(*args: object) -> object:
@@ -561,13 +576,13 @@ def test_a_failed_batch_with_set_up_in_it_is_rebuilt_and_a_failed_rebuild_stops_
 
     monkeypatch.setattr(journal_sqlite.SqliteStore, "history", unreadable)
     with pytest.raises(StoreError):
-        desk.act("add_doctor", "sen", "Dr Sen", "ENT")
+        desk.act(AddDoctor("sen", "Dr Sen", "ENT"))
     stopped = (
         "the journal could not be read back after a failed write (cannot read the journal: "
         "disk I/O error); close this desk and open the day again"
     )
     with pytest.raises(StoreError) as refused:
-        desk.act("book", "rao-10", "Bala", "online")
+        desk.act(Book("rao-10", "Bala", "online"))
     assert str(refused.value) == stopped
     with pytest.raises(StoreError) as refused:
         desk.poll()
@@ -586,7 +601,7 @@ def _as_nobody() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="opd-read-only-"))
     folder.chmod(0o777)
     try:
-        open_journal(folder / "j.db").act("book", "rao-10", "Asha", "walk-in")
+        open_journal(folder / "j.db").act(Book("rao-10", "Asha", "walk-in"))
         for name in ("j.db", "j.db-wal", "j.db-shm"):
             if (folder / name).exists():
                 (folder / name).chmod(0o444)
@@ -611,7 +626,7 @@ def test_a_read_only_journal_opens_read_only_and_says_so() -> None:
         assert (seen.read_only, seen.read_only_why) == (True, why)
         assert [t.patient for t in seen.engine.tokens()] == ["Asha"]
         with pytest.raises(ReadOnly) as refused:
-            seen.act("book", "rao-10", "Bala", "online")
+            seen.act(Book("rao-10", "Bala", "online"))
         assert str(refused.value) == why
         with pytest.raises(StoreError) as no_day:
             JournalDesk(store, DAY + timedelta(days=1), today=DAY + timedelta(days=1))

@@ -11,6 +11,7 @@ from store_helpers import CLINIC, DAY, SetClock, clinic_set_up
 
 from opd_tui.api.app import create_app
 from opd_tui.api.today import Today
+from opd_tui.engine import Book, Cancel
 from opd_tui.store import JournalDesk, Request, SqliteStore
 from opd_tui.store.sqlite import KEEP_KEYS_DAYS
 
@@ -26,11 +27,11 @@ def desk_on(path: Path, day_offset: int = 0) -> JournalDesk:
 
 
 def book(patient: str, key: str) -> Request:
-    return Request("book", ("rao-10", patient, "walk-in"), key=key, fingerprint=patient)
+    return Request(Book("rao-10", patient, "walk-in"), key=key)
 
 
 def cancel(token_id: str, key: str) -> Request:
-    return Request("cancel", (token_id,), key=key, fingerprint=token_id)
+    return Request(Cancel(token_id), key=key)
 
 
 def test_a_key_from_yesterday_is_a_new_request_today(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from opd_tui.api.app import create_app
 from opd_tui.api.today import Today
 from opd_tui.cli import main
 from opd_tui.desk import MemoryDesk
-from opd_tui.engine import Engine, safe_lines, safe_text
+from opd_tui.engine import Book, Engine, safe_lines, safe_text
 from opd_tui.store import JournalDesk, SqliteStore
 from opd_tui.ui.app import OpdApp
 from opd_tui.ui.screens.booking import BookForm
@@ -125,8 +125,8 @@ async def test_a_name_typed_into_the_form_is_shown_safely_everywhere(clock: Fake
 
 def _journal_with_both_names(path: Path) -> None:
     desk = JournalDesk(SqliteStore(path), date.today(), setup=clinic_set_up, clinic_name=CLINIC)
-    desk.act("book", "rao-12", TITLE, "walk-in")
-    desk.act("book", "rao-12", CLEAR, "walk-in")
+    desk.act(Book("rao-12", TITLE, "walk-in"))
+    desk.act(Book("rao-12", CLEAR, "walk-in"))
     desk.close()
 
 
@@ -180,8 +180,8 @@ def test_every_text_output_shows_escapes(
 ) -> None:
     path = tmp_path / "j.db"
     desk = open_journal(path)
-    desk.act("book", "rao-10", TITLE, "walk-in")
-    desk.act("book", "rao-10", CLEAR, "walk-in")
+    desk.act(Book("rao-10", TITLE, "walk-in"))
+    desk.act(Book("rao-10", CLEAR, "walk-in"))
     desk.close()
     assert main(["export", "--db", str(path), "--day", "2026-11-25", "--format", "csv"]) == 0
     out = capsys.readouterr().out

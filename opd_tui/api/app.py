@@ -23,14 +23,25 @@ from starlette.exceptions import HTTPException
 from .. import __version__
 from ..desk import ReadOnly
 from ..engine import (
+    AddDoctor,
+    AddSlot,
+    Book,
+    Bump,
+    Cancel,
+    Command,
     Conflict,
+    Delay,
     Doctor,
     Engine,
     Invalid,
+    Move,
+    NoShow,
     NotFound,
     OpdError,
     Placed,
     Preempted,
+    Serve,
+    SetCapacity,
     Slot,
     Stats,
     Token,
@@ -197,9 +208,8 @@ def create_app(
 
     # ------------------------------------------------------------------ acting
 
-    async def act(key: str | None, action: str, *args: Any, **kwargs: Any) -> Outcome:
-        request = DeskRequest(action, args, kwargs, key, dumps([action, args, kwargs]))
-        outcome = await writer.submit(request)
+    async def act(key: str | None, command: Command) -> Outcome:
+        outcome = await writer.submit(DeskRequest(command, key))
         if outcome.error is not None:
             raise outcome.error
         return outcome
@@ -220,7 +230,7 @@ def create_app(
     @app.post("/v1/tokens", status_code=201, tags=["tokens"], response_model=BookingOut)
     async def book(body: BookingIn, key: IdempotencyKey = None) -> Response:
         """Book a patient into a slot: a seat, a seat taken from a weaker token, or the waitlist."""
-        outcome = await act(key, "book", body.slot_id, body.patient, body.source)
+        outcome = await act(key, Book(body.slot_id, body.patient, body.source))
         events = outcome.events
         placed = next(e for e in reversed(events) if isinstance(e, Placed))
         token = _placed_token(placed)
@@ -235,17 +245,17 @@ def create_app(
     @app.post("/v1/tokens/{token_id}/cancel", tags=["tokens"], response_model=ActionOut)
     async def cancel(token_id: TokenPath, key: IdempotencyKey = None) -> Response:
         """The patient cancels; the best waiting token takes a freed seat."""
-        return acted(await act(key, "cancel", token_id), token_id)
+        return acted(await act(key, Cancel(token_id)), token_id)
 
     @app.post("/v1/tokens/{token_id}/no-show", tags=["tokens"], response_model=ActionOut)
     async def no_show(token_id: TokenPath, key: IdempotencyKey = None) -> Response:
         """The patient did not come when called; the best waiting token takes a freed seat."""
-        return acted(await act(key, "no_show", token_id), token_id)
+        return acted(await act(key, NoShow(token_id)), token_id)
 
     @app.post("/v1/tokens/{token_id}/serve", tags=["tokens"], response_model=ActionOut)
     async def serve(token_id: TokenPath, key: IdempotencyKey = None) -> Response:
         """The doctor saw the patient; the seat stays used."""
-        return acted(await act(key, "serve", token_id), token_id)
+        return acted(await act(key, Serve(token_id)), token_id)
 
     @app.post("/v1/tokens/{token_id}/bump", tags=["tokens"], response_model=ActionOut)
     async def bump(token_id: TokenPath, body: BumpIn, key: IdempotencyKey = None) -> Response:
@@ -253,39 +263,39 @@ def create_app(
         if body.direction is not None and body.to is not None:
             raise Invalid("give direction or to, not both")
         if body.to is not None:
-            outcome = await act(key, "bump", token_id, to=body.to)
+            outcome = await act(key, Bump(token_id, to=body.to))
         else:
-            outcome = await act(key, "bump", token_id, up=body.direction != "down")
+            outcome = await act(key, Bump(token_id, up=body.direction != "down"))
         return acted(outcome, token_id)
 
     @app.post("/v1/tokens/{token_id}/move", tags=["tokens"], response_model=ActionOut)
     async def move(token_id: TokenPath, body: MoveIn, key: IdempotencyKey = None) -> Response:
         """Move a live token to another slot, where it joins as a new arrival."""
-        return acted(await act(key, "move", token_id, body.slot_id), token_id)
+        return acted(await act(key, Move(token_id, body.slot_id)), token_id)
 
     @app.post("/v1/slots/{slot_id}/capacity", tags=["slots"], response_model=ActionOut)
     async def set_capacity(
         slot_id: Identifier, body: CapacityIn, key: IdempotencyKey = None
     ) -> Response:
         """Change a slot's seats: a cut preempts the weakest, a rise promotes the best waiting."""
-        return acted(await act(key, "set_capacity", slot_id, body.capacity))
+        return acted(await act(key, SetCapacity(slot_id, body.capacity)))
 
     @app.post("/v1/doctors/{doctor_id}/delay", tags=["doctors"], response_model=ActionOut)
     async def delay(doctor_id: Identifier, body: DelayIn, key: IdempotencyKey = None) -> Response:
         """The doctor runs late (or early) for every slot not yet over."""
-        return acted(await act(key, "delay", doctor_id, body.minutes))
+        return acted(await act(key, Delay(doctor_id, body.minutes)))
 
     @app.post("/v1/doctors", status_code=201, tags=["doctors"], response_model=ActionOut)
     async def add_doctor(body: DoctorIn, key: IdempotencyKey = None) -> Response:
         """Add a doctor to the day."""
-        outcome = await act(key, "add_doctor", body.id, body.name, body.specialty)
+        outcome = await act(key, AddDoctor(body.id, body.name, body.specialty))
         return acted(outcome, status=201)
 
     @app.post("/v1/slots", status_code=201, tags=["slots"], response_model=ActionOut)
     async def add_slot(body: SlotIn, key: IdempotencyKey = None) -> Response:
         """Add a slot to a doctor's day."""
-        args = (body.id, body.doctor_id, body.start, body.end, body.capacity)
-        return acted(await act(key, "add_slot", *args), status=201)
+        command = AddSlot(body.id, body.doctor_id, body.start, body.end, body.capacity)
+        return acted(await act(key, command), status=201)
 
     # ------------------------------------------------------------------ reading
 

@@ -1,5 +1,21 @@
-"""The OPD token allocation engine: pure Python, no UI. Plain data in, plain events out."""
+"""The OPD token allocation engine: pure Python, no UI. Commands in, plain events out."""
 
+from .commands import (
+    COMMAND_TYPES,
+    AddDoctor,
+    AddSlot,
+    Book,
+    Bump,
+    Cancel,
+    Command,
+    Delay,
+    Move,
+    NoShow,
+    Serve,
+    SetCapacity,
+    Undo,
+    command_from,
+)
 from .engine import MAX_DELAY_MINUTES, Clock, Engine
 from .errors import Conflict, Invalid, NotFound, OpdError
 from .events import (
@@ -12,8 +28,8 @@ from .events import (
     DoctorAdded,
     Event,
     Left,
+    MarkedNoShow,
     Moved,
-    NoShow,
     Placed,
     Preempted,
     Promoted,
@@ -42,15 +58,23 @@ from .snapshot import Snapshot
 from .text import safe_lines, safe_text
 
 __all__ = [
+    "COMMAND_TYPES",
     "DEFAULT_PRIORITIES",
     "EVENT_TYPES",
     "MAX_DELAY_MINUTES",
+    "AddDoctor",
+    "AddSlot",
+    "Book",
     "Booked",
+    "Bump",
     "Bumped",
+    "Cancel",
     "Cancelled",
     "CapacityChanged",
     "Clock",
+    "Command",
     "Conflict",
+    "Delay",
     "Delayed",
     "Doctor",
     "DoctorAdded",
@@ -58,6 +82,8 @@ __all__ = [
     "Event",
     "Invalid",
     "Left",
+    "MarkedNoShow",
+    "Move",
     "Moved",
     "NoShow",
     "NotFound",
@@ -66,7 +92,9 @@ __all__ = [
     "Preempted",
     "Promoted",
     "Seat",
+    "Serve",
     "Served",
+    "SetCapacity",
     "Slot",
     "SlotAdded",
     "SlotRestored",
@@ -78,8 +106,10 @@ __all__ = [
     "Token",
     "TokenRestored",
     "TokenWithdrawn",
+    "Undo",
     "Undone",
     "Waitlisted",
+    "command_from",
     "format_hhmm",
     "parse_hhmm",
     "safe_lines",

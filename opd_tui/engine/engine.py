@@ -18,6 +18,20 @@ from itertools import compress, count, islice, repeat, starmap
 from operator import attrgetter
 from typing import Any
 
+from .commands import (
+    AddDoctor,
+    AddSlot,
+    Book,
+    Bump,
+    Cancel,
+    Command,
+    Delay,
+    Move,
+    NoShow,
+    Serve,
+    SetCapacity,
+    Undo,
+)
 from .errors import Conflict, Invalid, NotFound
 from .events import (
     Booked,
@@ -28,8 +42,8 @@ from .events import (
     DoctorAdded,
     Event,
     Left,
+    MarkedNoShow,
     Moved,
-    NoShow,
     Placed,
     Preempted,
     Promoted,
@@ -107,6 +121,34 @@ class Engine:
     def now(self) -> datetime:
         """The engine's clock: the time its events are stamped with."""
         return self._clock()
+
+    def execute(self, command: Command) -> list[Event]:
+        """Carry out one command: the events it decided, or an ``OpdError`` having changed
+        nothing. The named operations below are the same, called by name."""
+        match command:
+            case Book(slot_id=slot_id, patient=patient, source=source):
+                return self.book(slot_id, patient, source)
+            case Cancel(token_id=token_id):
+                return self.cancel(token_id)
+            case NoShow(token_id=token_id):
+                return self.no_show(token_id)
+            case Serve(token_id=token_id):
+                return self.serve(token_id)
+            case Bump(token_id=token_id, up=up, to=to):
+                return self.bump(token_id, up=up, to=to)
+            case Move(token_id=token_id, slot_id=slot_id):
+                return self.move(token_id, slot_id)
+            case SetCapacity(slot_id=slot_id, capacity=capacity):
+                return self.set_capacity(slot_id, capacity)
+            case Delay(doctor_id=doctor_id, minutes=minutes):
+                return self.delay(doctor_id, minutes)
+            case AddDoctor(doctor_id=doctor_id, name=name, specialty=specialty):
+                return self.add_doctor(doctor_id, name, specialty)
+            case AddSlot(slot_id=slot_id, doctor_id=doctor_id, start=start, end=end):
+                return self.add_slot(slot_id, doctor_id, start, end, command.capacity)
+            case Undo():
+                return self.undo()
+        raise Invalid(f"unknown action {command!r}")
 
     # ------------------------------------------------------------------ set-up
 
@@ -459,7 +501,7 @@ class Engine:
                 seating = self._seating[slot_id]
                 seating.cancelled -= 1
                 _put_back(seating, self._reopened(self._tokens[token_id]), was)
-            case NoShow(token_id=token_id, slot_id=slot_id, was=was):
+            case MarkedNoShow(token_id=token_id, slot_id=slot_id, was=was):
                 seating = self._seating[slot_id]
                 seating.no_shows -= 1
                 _put_back(seating, self._reopened(self._tokens[token_id]), was)
@@ -556,7 +598,7 @@ class Engine:
                 seating.promotions += 1
             case (
                 Cancelled(token_id=token_id, slot_id=slot_id)
-                | NoShow(token_id=token_id, slot_id=slot_id)
+                | MarkedNoShow(token_id=token_id, slot_id=slot_id)
             ):
                 seating = self._seating[slot_id]
                 token = self._tokens[token_id]
@@ -910,7 +952,7 @@ class Engine:
                 events: list[Event] = [Cancelled(now, token.id, token.slot_id, was)]
             else:
                 seating.no_shows += 1
-                events = [NoShow(now, token.id, token.slot_id, was)]
+                events = [MarkedNoShow(now, token.id, token.slot_id, was)]
             if was is BOOKED:
                 self._fill(self._slots[token.slot_id], now, events, seat_of=token.id)
             action = "cancel" if status is CANCELLED else "no-show"

@@ -96,7 +96,7 @@ class Cancelled(Left):
 
 
 @dataclass(frozen=True, slots=True)
-class NoShow(Left):
+class MarkedNoShow(Left):
     kind: ClassVar[str] = "no-show"
 
 
@@ -205,7 +205,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         Preempted,
         Promoted,
         Cancelled,
-        NoShow,
+        MarkedNoShow,
         Served,
         Bumped,
         Moved,

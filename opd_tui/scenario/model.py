@@ -6,17 +6,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..engine import Source, format_hhmm
+from ..engine import (
+    Book,
+    Bump,
+    Cancel,
+    Delay,
+    Move,
+    NoShow,
+    Serve,
+    SetCapacity,
+    Source,
+    format_hhmm,
+)
 from .problems import Path
 
-BOOK = "book"
-CANCEL = "cancel"
-NO_SHOW = "no-show"
-SERVE = "serve"
-BUMP = "bump"
-MOVE = "move"
-CAPACITY = "capacity"
-DELAY = "delay"
+# A timeline entry's key is the kind of the command it asks for.
+BOOK = Book.kind
+CANCEL = Cancel.kind
+NO_SHOW = NoShow.kind
+SERVE = Serve.kind
+BUMP = Bump.kind
+MOVE = Move.kind
+CAPACITY = SetCapacity.kind
+DELAY = Delay.kind
 
 ACTION_KINDS = (BOOK, CANCEL, NO_SHOW, SERVE, BUMP, MOVE, CAPACITY, DELAY)
 TOKEN_ACTIONS = frozenset({CANCEL, NO_SHOW, SERVE, BUMP, MOVE})

@@ -13,7 +13,27 @@ from itertools import accumulate, chain
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from ..engine import Engine, Event, OpdError, Placed, Snapshot, Source, parse_hhmm
+from ..engine import (
+    AddDoctor,
+    AddSlot,
+    Book,
+    Bump,
+    Cancel,
+    Command,
+    Delay,
+    Engine,
+    Event,
+    Move,
+    NoShow,
+    OpdError,
+    Placed,
+    Serve,
+    SetCapacity,
+    Snapshot,
+    Source,
+    Undo,
+    parse_hhmm,
+)
 from .clock import ScenarioClock
 from .collector import collector_paused
 from .model import Action, Scenario
@@ -59,7 +79,7 @@ def set_up(engine: Engine, scenario: Scenario, on_refusal: Refusal | None = None
     events: list[Event] = []
     for doctor in scenario.doctors:
         try:
-            events += engine.add_doctor(doctor.id, doctor.name, doctor.specialty)
+            events += engine.execute(AddDoctor(doctor.id, doctor.name, doctor.specialty))
         except OpdError as error:
             if on_refusal is None:
                 raise
@@ -67,7 +87,8 @@ def set_up(engine: Engine, scenario: Scenario, on_refusal: Refusal | None = None
             continue
         for slot in doctor.slots:
             try:
-                events += engine.add_slot(slot.id, doctor.id, slot.start, slot.end, slot.capacity)
+                asked = AddSlot(slot.id, doctor.id, slot.start, slot.end, slot.capacity)
+                events += engine.execute(asked)
             except OpdError as error:
                 if on_refusal is None:
                     raise
@@ -233,12 +254,12 @@ class Player:
         if not step.events or self.engine.last_action() != list(step.events):
             self.rewind(len(self.steps) - 1)
             return
-        self.engine.undo()
+        self.engine.execute(Undo())
         # Undo puts tokens back as copies, and never reuses a token id or number: the engine no
         # longer matches its checkpoints object for object, nor a replay in its next ids.
         self._kin, self._mark = range(0), self.engine.action_mark()
         del self.steps[-1]
-        if step.action.kind == "book":
+        if step.action.kind == Book.kind:
             del self._tokens[step.action.position]
         if self._at[-1] > len(self.steps):
             self._drop_checkpoints(len(self._at) - 1)
@@ -371,30 +392,34 @@ class Player:
         return Engine(clock=self.clock, priorities=priorities)
 
     def _perform(self, action: Action) -> list[Event]:
-        engine = self.engine
-        kind = action.kind
-        if kind == "book":
-            events = engine.book(action.target, action.patient, action.source)
+        events = self.engine.execute(self._command(action))
+        if action.kind == Book.kind:
             self._tokens[action.position] = _placed_token(events)
-            return events
+        return events
+
+    def _command(self, action: Action) -> Command:
+        """The command a timeline entry asks for; a token action names its booking's token."""
         token_id = self._tokens.get(action.booking, "")
-        if kind == "serve":
-            return engine.serve(token_id)
-        if kind == "cancel":
-            return engine.cancel(token_id)
-        if kind == "no-show":
-            return engine.no_show(token_id)
-        if kind == "capacity":
-            return engine.set_capacity(action.target, action.number)
-        if kind == "delay":
-            return engine.delay(action.target, action.number)
-        if kind == "move":
-            return engine.move(token_id, action.to)
-        if kind == "bump":
-            if action.to in ("up", "down"):
-                return engine.bump(token_id, up=action.to == "up")
-            return engine.bump(token_id, to=action.to)
-        raise ValueError(f"unknown action kind {kind!r}")
+        match action.kind:
+            case Book.kind:
+                return Book(action.target, action.patient, action.source)
+            case Serve.kind:
+                return Serve(token_id)
+            case Cancel.kind:
+                return Cancel(token_id)
+            case NoShow.kind:
+                return NoShow(token_id)
+            case SetCapacity.kind:
+                return SetCapacity(action.target, action.number)
+            case Delay.kind:
+                return Delay(action.target, action.number)
+            case Move.kind:
+                return Move(token_id, action.to)
+            case Bump.kind if action.to in ("up", "down"):
+                return Bump(token_id, up=action.to == "up")
+            case Bump.kind:
+                return Bump(token_id, to=action.to)
+        raise ValueError(f"unknown action kind {action.kind!r}")
 
 
 _events_of: Callable[[Step], tuple[Event, ...]] = attrgetter("events")

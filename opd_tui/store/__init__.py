@@ -1,6 +1,7 @@
 """The journal: records what the engine decided and replays it. Never decides anything itself."""
 
 from .base import (
+    OPEN_DAY,
     Action,
     DayInfo,
     Decision,
@@ -12,10 +13,10 @@ from .base import (
     RecordedText,
     Store,
     StoreError,
+    Transaction,
 )
 from .codec import as_dict, decode, encode
 from .desk import (
-    OPEN_DAY,
     JournalDesk,
     NewClinic,
     Outcome,
@@ -25,7 +26,8 @@ from .desk import (
     open_desk,
 )
 from .export import export_day
-from .sqlite import SCHEMA_VERSION, SqliteStore
+from .schema import SCHEMA_VERSION
+from .sqlite import SqliteStore
 
 __all__ = [
     "OPEN_DAY",
@@ -46,6 +48,7 @@ __all__ = [
     "SqliteStore",
     "Store",
     "StoreError",
+    "Transaction",
     "as_dict",
     "carry_over",
     "decode",

@@ -7,11 +7,16 @@ for SQLite later without touching the engine or the dashboard.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from ..engine import Event, OpdError
+from ..engine import Command, Event, OpdError, command_from
+
+OPEN_DAY = "open-day"
+"""The action that starts a day: its doctors and slots, carried over or from the initial set-up.
+It is the journal's own, not a command: ``asked`` says where the set-up came from."""
 
 
 class StoreError(OpdError):
@@ -54,30 +59,45 @@ class RecordedText:
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    """One action a desk took, as asked: the engine operation, its arguments, and when."""
+    """One action a desk took, as asked: its command's kind and fields, and when."""
 
     id: int
     day: date
     desk: str
     name: str
-    args: tuple[Any, ...]
-    kwargs: Mapping[str, Any]
+    asked: Mapping[str, Any]
     at: datetime
+
+    @property
+    def command(self) -> Command | None:
+        """The command as it was asked; None for the opening of a day."""
+        return None if self.name == OPEN_DAY else command_from(self.name, self.asked)
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """What the engine decided for one action, ready to be recorded with it."""
+    """What the engine decided for one action, ready to be recorded with it: the action's
+    kind and what was asked (a command's fields), when, and its events."""
 
     name: str
-    args: tuple[Any, ...]
-    kwargs: Mapping[str, Any]
+    asked: Mapping[str, Any]
     at: datetime
     events: list[Event]
     key: str | None = None
     """The client's idempotency key, if it sent one: a retry with it gets this action again."""
     fingerprint: str = ""
     """What the keyed request asked, so a key reused for another request can be refused."""
+
+    @classmethod
+    def of(
+        cls,
+        command: Command,
+        at: datetime,
+        events: list[Event],
+        key: str | None = None,
+        fingerprint: str = "",
+    ) -> Decision:
+        return cls(command.kind, command.fields(), at, events, key, fingerprint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +132,22 @@ class NewDay:
     clinic_name: str
     priorities: Mapping[str, int]
     decision: Decision
+
+
+class Transaction(Protocol):
+    """The journal while one desk writes to it: read the latest, then append decisions."""
+
+    def newer(self) -> list[Recorded]:
+        """The events other desks recorded after the desk's last, in order: decide on them."""
+        ...
+
+    def keyed(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], Keyed]:
+        """Which of ``keys`` (each an action's kind and a key) were recorded on this day."""
+        ...
+
+    def append(self, decision: Decision) -> Receipt:
+        """Add one decided action and its events; recorded when the transaction commits."""
+        ...
 
 
 class Store(Protocol):
@@ -154,28 +190,15 @@ class Store(Protocol):
 
     def actions(self, day: date) -> list[Action]: ...
 
-    def record(
-        self,
-        day: date,
-        after: int,
-        desk: str,
-        decide: Callable[[list[Recorded]], list[Decision]],
-        *,
-        wait: bool = True,
-    ) -> list[Receipt]:
-        """Decide and record actions in one transaction, with nobody else writing in between.
-
-        ``decide`` first gets the events recorded after ``after`` (so the decisions are made on
-        the latest view), then returns the decisions; if it raises, nothing is recorded. Many
-        actions in one call share one durable commit: that is how a busy service keeps up.
-        Without ``wait``, another desk's write lock raises ``JournalBusy`` at once instead of
-        being waited out, for a caller that would rather wait without blocking.
-        """
-        ...
-
-    def keyed(self, day: date, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], Keyed]:
-        """Which of ``keys`` (each an action's name and a key) were recorded on ``day``; inside
-        ``decide`` this reads the same transaction."""
+    def transaction(
+        self, day: date, after: int, desk: str, *, wait: bool = True
+    ) -> AbstractContextManager[Transaction]:
+        """One write transaction on ``day`` for ``desk``, with nobody else writing in between:
+        what it appends is committed, durably, when the ``with`` block ends, and nothing of it
+        if the block raises. ``after`` is the last event the desk has seen. Many actions in one
+        transaction share one durable commit: that is how a busy service keeps up. Without
+        ``wait``, another desk's write lock raises ``JournalBusy`` at once instead of being
+        waited out, for a caller that would rather wait without blocking."""
         ...
 
     def action_events(self, action_id: int) -> list[Event]:

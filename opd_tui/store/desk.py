@@ -18,14 +18,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import platformdirs
 
-from ..desk import ACTIONS, ReadOnly
+from ..desk import ReadOnly
 from ..engine import (
     DEFAULT_PRIORITIES,
+    AddDoctor,
+    AddSlot,
     Clock,
+    Command,
     DoctorAdded,
     Engine,
     Event,
@@ -33,13 +35,23 @@ from ..engine import (
     OpdError,
     SlotAdded,
 )
-from .base import Decision, Keyed, NewDay, Previous, Recorded, RecordedText, Store, StoreError
+from .base import (
+    OPEN_DAY,
+    Decision,
+    Keyed,
+    NewDay,
+    Previous,
+    Receipt,
+    Recorded,
+    RecordedText,
+    Store,
+    StoreError,
+)
 from .codec import dumps
+from .idempotency import BatchKeys, fingerprint
 from .sqlite import SqliteStore
 
 SetUp = Callable[[Engine], list[Event]]
-OPEN_DAY = "open-day"
-"""The action that starts a day: its doctors and slots, carried over or from the initial set-up."""
 
 
 def default_database() -> Path:
@@ -110,14 +122,14 @@ class JournalDesk:
 
     # ------------------------------------------------------------- the Desk protocol
 
-    def act(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
+    def act(self, command: Command) -> list[Event]:
         """Decide on the latest view and record durably; only then are the events returned."""
-        return self._act(Request(action, args, kwargs), wait=True)
+        return self._act(Request(command), wait=True)
 
-    def act_now(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
+    def act_now(self, command: Command) -> list[Event]:
         """``act``, but while another desk holds the journal's write lock it raises
         ``JournalBusy`` at once, so a screen never freezes waiting for it."""
-        return self._act(Request(action, args, kwargs), wait=False)
+        return self._act(Request(command), wait=False)
 
     def _act(self, request: Request, *, wait: bool) -> list[Event]:
         (outcome,) = self.act_batch([request], wait=wait)
@@ -138,64 +150,31 @@ class JournalDesk:
         if all(outcome is not None for outcome in outcomes):
             return [outcome for outcome in outcomes if outcome is not None]
         with self._lock:
-            touched = False
-            owners: list[int] = []  # the request each decision answers
-            decisions: list[Decision] = []
-            same_as: dict[int, int] = {}  # a key repeated within the batch: answered by the first
-
-            def decide(newer: list[Recorded]) -> list[Decision]:
-                nonlocal touched
-                touched = True
-                self._take(newer)
-                self.engine.hold()  # until recorded: a failed write takes its decisions back
-                keys = {
-                    (r.action, r.key)
-                    for r, o in zip(requests, outcomes, strict=True)
-                    if r.key and not o
-                }
-                known = self.store.keyed(self.day, keys) if keys else {}
-                first_with: dict[tuple[str, str], int] = {}
-                for index, request in enumerate(requests):
-                    if outcomes[index] is not None:
-                        continue
-                    key = None if request.key is None else (request.action, request.key)
-                    if key is not None and key in known:
-                        outcomes[index] = self._again(request, known[key])
-                        continue
-                    if key is not None and key in first_with:
-                        same_as[index] = first_with[key]
-                        continue
-                    at = self._now = self._clock()
-                    try:
-                        events = getattr(self.engine, request.action)(
-                            *request.args, **request.kwargs
-                        )
-                    except OpdError as error:
-                        outcomes[index] = Outcome(error=error)
-                        continue
-                    if not events:  # it changed nothing (a capacity set to what it is)
-                        outcomes[index] = Outcome()
-                        continue
-                    if key is not None:
-                        first_with[key] = index
-                    owners.append(index)
-                    decisions.append(
-                        Decision(
-                            request.action,
-                            request.args,
-                            dict(request.kwargs),
-                            at,
-                            events,
-                            request.key,
-                            request.fingerprint,
-                        )
-                    )
-                return decisions
-
+            touched = False  # whether the engine may hold what the journal does not
+            recorded: list[tuple[int, Decision, Receipt]] = []
+            repeats: dict[int, int] = {}  # a key repeated in the batch: answered by its first
             try:
-                receipts = self.store.record(
-                    self.day, self._last_seq, self.desk_id, decide, wait=wait
-                )
+                with self.store.transaction(
+                    self.day, self._last_seq, self.desk_id, wait=wait
+                ) as tx:
+                    touched = True
+                    self._take(tx.newer())
+                    self.engine.hold()  # until committed: a failed write takes it all back
+                    open_ones = [r for r, o in zip(requests, outcomes, strict=True) if o is None]
+                    keys = BatchKeys(tx, ((r.command.kind, r.key) for r in open_ones))
+                    for index, request in enumerate(requests):
+                        if outcomes[index] is not None:
+                            continue
+                        kind, key = request.command.kind, request.key
+                        if (known := keys.recorded(kind, key)) is not None:
+                            outcomes[index] = self._again(request, known)
+                        elif (first := keys.decided(kind, key)) is not None:
+                            repeats[index] = first
+                        elif isinstance(decided := self._decide(request), Outcome):
+                            outcomes[index] = decided
+                        else:
+                            keys.decide(kind, key, index)
+                            recorded.append((index, decided, tx.append(decided)))
             except BaseException:
                 if touched:
                     self._take_back()
@@ -203,19 +182,31 @@ class JournalDesk:
             finally:
                 self._now = None
                 self.engine.release()
-            for index, receipt, decision in zip(owners, receipts, decisions, strict=True):
+            for index, decision, receipt in recorded:
                 outcomes[index] = Outcome(decision.events, action_id=receipt.action_id)
                 if receipt.seqs:
                     self._last_seq = max(self._last_seq, receipt.seqs[-1])
                 self.last_action_id = receipt.action_id
-            for index, first in same_as.items():
+            for index, first in repeats.items():
                 answered, request = outcomes[first], requests[first]
                 assert answered is not None and answered.action_id is not None
-                recorded = Keyed(request.key or "", answered.action_id, request.fingerprint)
-                outcomes[index] = self._again(requests[index], recorded, answered.events)
+                known = Keyed(request.key or "", answered.action_id, request.fingerprint)
+                outcomes[index] = self._again(requests[index], known, answered.events)
         done = [outcome for outcome in outcomes if outcome is not None]
         assert len(done) == len(requests)
         return done
+
+    def _decide(self, request: Request) -> Decision | Outcome:
+        """The engine's decision on one request, at one moment; a refusal or a change of
+        nothing is the request's outcome instead."""
+        at = self._now = self._clock()
+        try:
+            events = self.engine.execute(request.command)
+        except OpdError as error:
+            return Outcome(error=error)
+        if not events:  # it changed nothing (a capacity set to what it is)
+            return Outcome()
+        return Decision.of(request.command, at, events, request.key, request.fingerprint)
 
     def poll(self) -> list[Event]:
         """What other desks recorded since the last look (or since an action caught up with it)."""
@@ -252,12 +243,13 @@ class JournalDesk:
             return Outcome(error=StoreError(self._broken))
         if self.read_only:
             return Outcome(error=ReadOnly(self.read_only_why))
-        if request.action not in ACTIONS:
-            return Outcome(error=OpdError(f"unknown action {request.action!r}"))
+        command: object = request.command  # from untyped callers too
+        if not isinstance(command, Command):
+            return Outcome(error=Invalid(f"unknown action {command!r}"))
         try:
-            dumps([request.args, dict(request.kwargs)])
+            dumps(command.fields())
         except (TypeError, ValueError):
-            return Outcome(error=Invalid(f"cannot record the arguments of {request.action}"))
+            return Outcome(error=Invalid(f"cannot record the arguments of {command.kind}"))
         return None
 
     def _again(
@@ -336,14 +328,16 @@ class JournalDesk:
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """One action asked of a desk: an engine operation, its arguments, and, from a client that
-    may retry, an idempotency key with a fingerprint of what was asked."""
+    """One command asked of a desk and, from a client that may send it again, an idempotency
+    key."""
 
-    action: str
-    args: tuple[Any, ...] = ()
-    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    command: Command
     key: str | None = None
-    fingerprint: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """What was asked, to tell a retry from another request sent with the same key."""
+        return fingerprint(self.command) if self.key is not None else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,7 +373,7 @@ class _Start:
         else:
             events = carry_over(engine, previous.setup)
             origin = previous.day.isoformat()
-        return NewDay(name, priorities, Decision(OPEN_DAY, (origin,), {}, at, events))
+        return NewDay(name, priorities, Decision(OPEN_DAY, {"origin": origin}, at, events))
 
 
 def carry_over(engine: Engine, setup: list[Event]) -> list[Event]:
@@ -388,11 +382,10 @@ def carry_over(engine: Engine, setup: list[Event]) -> list[Event]:
     events: list[Event] = []
     for event in setup:
         if isinstance(event, DoctorAdded):
-            events += engine.add_doctor(event.doctor_id, event.name, event.specialty)
+            events += engine.execute(AddDoctor(event.doctor_id, event.name, event.specialty))
         elif isinstance(event, SlotAdded):
-            events += engine.add_slot(
-                event.slot_id, event.doctor_id, event.start, event.end, event.capacity
-            )
+            slot = AddSlot(event.slot_id, event.doctor_id, event.start, event.end, event.capacity)
+            events += engine.execute(slot)
     return events
 
 

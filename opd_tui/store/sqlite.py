@@ -32,82 +32,16 @@ from .base import (
     StoreError,
 )
 from .codec import decode, decode_many, dumps, encode
+from .schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
 
 APP = "opd-tui"
-SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
 
-REQUEST_KEYS = """CREATE TABLE IF NOT EXISTS request_keys (
-    day TEXT NOT NULL,
-    action TEXT NOT NULL,
-    key TEXT NOT NULL,
-    action_id INTEGER NOT NULL REFERENCES actions (id),
-    fingerprint TEXT NOT NULL,
-    PRIMARY KEY (day, action, key)
-)"""
-"""Idempotency keys clients sent with their requests, each with the action it was recorded as.
-A key belongs to its day and its kind of action: the same key another day, or sent to another
-route, is a new request."""
 KEEP_KEYS_DAYS = 7
 """Keys of days longer ago than this are deleted when a new day opens."""
 
-SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    """CREATE TABLE IF NOT EXISTS days (
-        day TEXT PRIMARY KEY,
-        clinic_name TEXT NOT NULL,
-        priorities TEXT NOT NULL,
-        created_at TEXT NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS actions (
-        id INTEGER PRIMARY KEY,
-        day TEXT NOT NULL REFERENCES days (day),
-        desk TEXT NOT NULL,
-        name TEXT NOT NULL,
-        args TEXT NOT NULL,
-        at TEXT NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS events (
-        seq INTEGER PRIMARY KEY,
-        day TEXT NOT NULL REFERENCES days (day),
-        action_id INTEGER NOT NULL REFERENCES actions (id),
-        kind TEXT NOT NULL,
-        at TEXT NOT NULL,
-        data TEXT NOT NULL
-    )""",
-    "CREATE INDEX IF NOT EXISTS events_by_day ON events (day, seq)",
-    "CREATE INDEX IF NOT EXISTS actions_by_day ON actions (day, id)",
-    REQUEST_KEYS,
-)
-
 SETUP_KINDS = ("doctor-added", "slot-added")
-
-Migration = Callable[[sqlite3.Connection], None]
-
-
-def _add_request_keys(con: sqlite3.Connection) -> None:
-    """Schema 2: keys, one for the whole journal."""
-    con.execute(
-        "CREATE TABLE request_keys (key TEXT PRIMARY KEY, "
-        "action_id INTEGER NOT NULL REFERENCES actions (id), fingerprint TEXT NOT NULL)"
-    )
-
-
-def _keys_per_day(con: sqlite3.Connection) -> None:
-    """Schema 3: each key belongs to the day and the kind of action it was recorded with."""
-    con.execute("ALTER TABLE request_keys RENAME TO request_keys_2")
-    con.execute(REQUEST_KEYS)
-    con.execute(
-        "INSERT INTO request_keys (day, action, key, action_id, fingerprint) "
-        "SELECT actions.day, actions.name, k.key, k.action_id, k.fingerprint "
-        "FROM request_keys_2 AS k JOIN actions ON actions.id = k.action_id"
-    )
-    con.execute("DROP TABLE request_keys_2")
-
-
-MIGRATIONS: dict[int, Migration] = {1: _add_request_keys, 2: _keys_per_day}
-"""``MIGRATIONS[n]`` upgrades a schema from version n to n + 1, inside one transaction."""
 
 
 def _wal_mode(con: sqlite3.Connection) -> Any:
@@ -372,19 +306,13 @@ class SqliteStore:
         actions = []
         for action_id, desk, name, args, at in rows:
             try:
-                payload = json.loads(args)
+                asked = json.loads(args)
+                if not isinstance(asked, dict):
+                    raise TypeError("not an object")
                 actions.append(
-                    Action(
-                        action_id,
-                        day,
-                        desk,
-                        name,
-                        tuple(payload["args"]),
-                        dict(payload["kwargs"]),
-                        datetime.fromisoformat(at),
-                    )
+                    Action(action_id, day, desk, name, asked, datetime.fromisoformat(at))
                 )
-            except (ValueError, TypeError, KeyError):
+            except (ValueError, TypeError):
                 raise StoreError(f"the journal holds a damaged action (#{action_id})") from None
         return actions
 
@@ -453,39 +381,12 @@ class SqliteStore:
             [decode(kind, at, data) for kind, at, data in rows],
         )
 
-    def record(
-        self,
-        day: date,
-        after: int,
-        desk: str,
-        decide: Callable[[list[Recorded]], list[Decision]],
-        *,
-        wait: bool = True,
-    ) -> list[Receipt]:
+    @contextlib.contextmanager
+    def transaction(
+        self, day: date, after: int, desk: str, *, wait: bool = True
+    ) -> Iterator[_Transaction]:
         with self._write(wait) as con:
-            rows = con.execute(
-                "SELECT kind, at, data, seq, action_id FROM events WHERE day = ? AND seq > ? "
-                "ORDER BY seq",
-                (day.isoformat(), after),
-            ).fetchall()
-            decisions = decide(_recorded(rows))
-            return [self._append(con, day, desk, decision) for decision in decisions]
-
-    def keyed(self, day: date, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], Keyed]:
-        wanted = sorted({key for _, key in keys})
-        asked = set(keys)
-        found: dict[tuple[str, str], Keyed] = {}
-        for start in range(0, len(wanted), 500):  # SQLite's limit on parameters is 999 or more
-            chunk = wanted[start : start + 500]
-            rows = self._read(
-                "SELECT action, key, action_id, fingerprint FROM request_keys "
-                f"WHERE day = ? AND key IN ({','.join('?' * len(chunk))})",
-                (day.isoformat(), *chunk),
-            ).fetchall()
-            for action, key, action_id, fingerprint in rows:
-                if (action, key) in asked:
-                    found[action, key] = Keyed(key, action_id, fingerprint)
-        return found
+            yield _Transaction(self, con, day, after, desk)
 
     def action_events(self, action_id: int) -> list[Event]:
         rows = self._read(
@@ -494,7 +395,7 @@ class SqliteStore:
         return decode_many(rows)
 
     def _append(self, con: sqlite3.Connection, day: date, desk: str, decision: Decision) -> Receipt:
-        args = dumps({"args": list(decision.args), "kwargs": dict(decision.kwargs)})
+        args = dumps(dict(decision.asked))
         iso_day = day.isoformat()
         cursor = con.execute(
             "INSERT INTO actions (day, desk, name, args, at) VALUES (?, ?, ?, ?, ?)",
@@ -524,6 +425,43 @@ class SqliteStore:
         with contextlib.suppress(sqlite3.Error):
             self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._con.close()
+
+
+class _Transaction:
+    """A write transaction of one desk on one day (``Transaction``)."""
+
+    def __init__(
+        self, store: SqliteStore, con: sqlite3.Connection, day: date, after: int, desk: str
+    ) -> None:
+        self._store, self._con = store, con
+        self._day, self._after, self._desk = day, after, desk
+
+    def newer(self) -> list[Recorded]:
+        rows = self._con.execute(
+            "SELECT kind, at, data, seq, action_id FROM events WHERE day = ? AND seq > ? "
+            "ORDER BY seq",
+            (self._day.isoformat(), self._after),
+        ).fetchall()
+        return _recorded(rows)
+
+    def keyed(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], Keyed]:
+        wanted = sorted({key for _, key in keys})
+        asked = set(keys)
+        found: dict[tuple[str, str], Keyed] = {}
+        for start in range(0, len(wanted), 500):  # SQLite's limit on parameters is 999 or more
+            chunk = wanted[start : start + 500]
+            rows = self._con.execute(
+                "SELECT action, key, action_id, fingerprint FROM request_keys "
+                f"WHERE day = ? AND key IN ({','.join('?' * len(chunk))})",
+                (self._day.isoformat(), *chunk),
+            ).fetchall()
+            for action, key, action_id, fingerprint in rows:
+                if (action, key) in asked:
+                    found[action, key] = Keyed(key, action_id, fingerprint)
+        return found
+
+    def append(self, decision: Decision) -> Receipt:
+        return self._store._append(self._con, self._day, self._desk, decision)
 
 
 def _recorded(rows: list[Any]) -> list[Recorded]:

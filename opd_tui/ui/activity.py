@@ -18,8 +18,8 @@ from ..engine import (
     DoctorAdded,
     Engine,
     Event,
+    MarkedNoShow,
     Moved,
-    NoShow,
     OpdError,
     Preempted,
     Promoted,
@@ -89,7 +89,7 @@ def describe(event: Event, engine: Engine) -> Text:
             return plain(
                 f"✗ {who(engine, token_id)} cancelled · {slot_name(engine, event.slot_id)}"
             )
-        case NoShow(token_id=token_id):
+        case MarkedNoShow(token_id=token_id):
             return plain(
                 f"∅ {who(engine, token_id)} did not show · {slot_name(engine, event.slot_id)}"
             )

@@ -23,17 +23,27 @@ from textual.widgets import ContentSwitcher, DataTable, Footer
 
 from ..desk import Desk, ReadOnly
 from ..engine import (
+    Book,
+    Bump,
+    Cancel,
+    Command,
+    Delay,
     Delayed,
     Engine,
     Event,
+    Move,
     Moved,
+    NoShow,
     OpdError,
     Placed,
     Preempted,
+    Serve,
+    SetCapacity,
     Slot,
     SlotAdded,
     Status,
     Token,
+    Undo,
     Undone,
     safe_lines,
     safe_text,
@@ -360,12 +370,13 @@ class OpdApp(App[None]):
 
     # ----------------------------------------------------------------- actions
 
-    def perform(self, action: str, *args: Any, **kwargs: Any) -> list[Event]:
-        """Run one desk action and show its effects; an ``OpdError`` goes back to the caller."""
+    def perform(self, command: Command) -> list[Event]:
+        """Carry out one command at the desk and show its effects; an ``OpdError`` goes back to
+        the caller."""
         if self.moment is not None:
             raise ReadOnly("this is the day as it was: press escape to return to now")
         try:
-            events = self.desk.act_now(action, *args, **kwargs)
+            events = self.desk.act_now(command)
         except StoreError:
             # Not recorded. The desk took the decision back, or rebuilt its engine from the
             # journal: then read the new one.
@@ -377,12 +388,7 @@ class OpdApp(App[None]):
         return events
 
     def attempt(
-        self,
-        action: str,
-        *args: Any,
-        done: str = "",
-        then: Callable[[], None] | None = None,
-        **kwargs: Any,
+        self, command: Command, *, done: str = "", then: Callable[[], None] | None = None
     ) -> None:
         """Like ``perform``, for keys: a refusal becomes a notification and changes nothing;
         success is confirmed in a toast naming whom it was done to (``done``), then ``then``
@@ -398,7 +404,7 @@ class OpdApp(App[None]):
 
         def run() -> None:
             try:
-                self.perform(action, *args, **kwargs)
+                self.perform(command)
             except JournalBusy:
                 self.try_again_soon(run)
                 return
@@ -466,7 +472,7 @@ class OpdApp(App[None]):
             return
 
         def submit(slot_id: str, patient: str, source: str) -> list[Event]:
-            return self.perform("book", slot_id, patient, source)
+            return self.perform(Book(slot_id, patient, source))
 
         def booked(events: list[Event] | None) -> None:
             placed = next((e for e in events or [] if isinstance(e, Placed)), None)
@@ -498,24 +504,24 @@ class OpdApp(App[None]):
             self.confirm_then(
                 "Cancel token",
                 f"Cancel {named(token)}? ctrl+z undoes it.",
-                lambda: self.attempt("cancel", token.id, done=f"{named(token)} cancelled"),
+                lambda: self.attempt(Cancel(token.id), done=f"{named(token)} cancelled"),
             )
 
     def action_bump(self, up: bool) -> None:
         if token := self.target():
             way = "raised" if up else "lowered"
-            self.attempt("bump", token.id, up=up, done=f"{named(token)} {way} one class")
+            self.attempt(Bump(token.id, up=up), done=f"{named(token)} {way} one class")
 
     def action_serve(self) -> None:
         if token := self.target():
-            self.attempt("serve", token.id, done=f"{named(token)} marked seen")
+            self.attempt(Serve(token.id), done=f"{named(token)} marked seen")
 
     def action_no_show(self) -> None:
         if token := self.target():
             self.confirm_then(
                 "No-show",
                 f"Mark {named(token)} as a no-show? ctrl+z undoes it.",
-                lambda: self.attempt("no_show", token.id, done=f"{named(token)} marked no-show"),
+                lambda: self.attempt(NoShow(token.id), done=f"{named(token)} marked no-show"),
             )
 
     def action_move(self) -> None:
@@ -534,7 +540,7 @@ class OpdApp(App[None]):
                 self.notify(f"{named(token)} moved to {slot_name(self.engine, slot_id)}{now}")
                 self.jump_to_token(token.id)
 
-            self.attempt("move", token.id, slot_id, then=moved)
+            self.attempt(Move(token.id, slot_id), then=moved)
 
         def chosen(slot_id: str | None) -> None:
             if not slot_id:
@@ -550,13 +556,14 @@ class OpdApp(App[None]):
         self.push_screen(MovePicker(self.engine, token, minute), chosen)
 
     def action_undo(self) -> None:
-        self.attempt("undo")
+        self.attempt(Undo())
 
     def action_capacity(self, change: int) -> None:
         if self.slot_id is None:
             self.notify("Select a slot first.", severity="warning")
             return
-        self.attempt("set_capacity", self.slot_id, self.engine.slot(self.slot_id).capacity + change)
+        seats = self.engine.slot(self.slot_id).capacity + change
+        self.attempt(SetCapacity(self.slot_id, seats))
 
     def action_delay(self) -> None:
         if not self.writable():
@@ -566,7 +573,7 @@ class OpdApp(App[None]):
         doctor_id = self.doctor_id
 
         def submit(minutes: int) -> list[Event]:
-            return self.perform("delay", doctor_id, minutes)
+            return self.perform(Delay(doctor_id, minutes))
 
         self.push_screen(DelayForm(self.engine.doctor(doctor_id), submit))
 

@@ -29,8 +29,8 @@ from typing import Any
 from bench_api import open_hospital_day
 
 from opd_tui.api import Today, create_app
+from opd_tui.engine import Book
 from opd_tui.store import Request, SqliteStore
-from opd_tui.store.codec import dumps
 
 SOURCES = ("walk-in", "online", "follow-up", "paid", "emergency")
 REPEATS = 7
@@ -43,8 +43,7 @@ def book_day(today: Today, count: int) -> list[str]:
     rng = random.Random(1)
     requests = []
     for i in range(count):
-        args = (rng.choice(slots), f"Patient {i}", rng.choice(SOURCES))
-        requests.append(Request("book", args, {}, None, dumps(["book", args, {}])))
+        requests.append(Request(Book(rng.choice(slots), f"Patient {i}", rng.choice(SOURCES))))
     for start in range(0, count, 256):
         desk.act_batch(requests[start : start + 256])
     return slots

@@ -39,7 +39,7 @@ from time import perf_counter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from opd_tui.engine import Engine, Event, OpdError
+from opd_tui.engine import Book, Bump, Cancel, Engine, Event, OpdError, Serve
 from opd_tui.store import Decision, JournalDesk, SqliteStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,20 +72,20 @@ def decide_day(bookings: int, seed: int = 7) -> list[Decision]:
     for i in range(bookings):
         at += timedelta(milliseconds=100)
         source = rng.choices(SOURCES, WEIGHTS)[0]
-        args: tuple[object, ...] = (rng.choice(slots), f"Patient {i}", source)
-        events = engine.book(*args)  # type: ignore[arg-type]
-        decisions.append(Decision("book", args, {}, at, events))
+        booking = Book(rng.choice(slots), f"Patient {i}", source)
+        decisions.append(Decision.of(booking, at, engine.execute(booking)))
+        events = decisions[-1].events
         live.append(str(getattr(events[-1], "token_id")))  # noqa: B009
         if i % 10 == 9:
             index = rng.randrange(len(live))
             token = live[index]
-            name = rng.choice(("cancel", "serve", "bump"))
+            command = rng.choice((Cancel, Serve, Bump))(token)
             try:
-                events = getattr(engine, name)(token)
+                events = engine.execute(command)
             except OpdError:
                 continue
-            decisions.append(Decision(name, (token,), {}, at, events))
-            if name != "bump":
+            decisions.append(Decision.of(command, at, events))
+            if not isinstance(command, Bump):
                 live[index] = live[-1]
                 live.pop()
     return decisions
@@ -94,7 +94,9 @@ def decide_day(bookings: int, seed: int = 7) -> list[Decision]:
 def write_day(path: Path, decisions: list[Decision]) -> None:
     """The day in a new journal at ``path``."""
     desk = JournalDesk(SqliteStore(path), DAY, today=DAY, clock=lambda: MORNING, setup=hospital)
-    desk.store.record(DAY, desk.last_seq, "bench", lambda newer: decisions)
+    with desk.store.transaction(DAY, desk.last_seq, "bench") as tx:
+        for decision in decisions:
+            tx.append(decision)
     desk.close()
 
 

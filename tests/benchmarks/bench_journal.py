@@ -28,7 +28,20 @@ from time import perf_counter, process_time
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from opd_tui import demo
-from opd_tui.engine import Engine, Event, OpdError, Status
+from opd_tui.engine import (
+    Book,
+    Bump,
+    Cancel,
+    Command,
+    Engine,
+    Event,
+    Move,
+    NoShow,
+    OpdError,
+    Serve,
+    SetCapacity,
+    Status,
+)
 from opd_tui.store import Decision, JournalDesk, SqliteStore
 
 DAY = date(2026, 11, 25)
@@ -52,21 +65,20 @@ def decide_day(events_wanted: int, seed: int = 4) -> tuple[list[Decision], int]:
         roll = rng.random()
         if roll < 0.6 or not live:
             source = rng.choices(SOURCES, WEIGHTS)[0]
-            args: tuple[object, ...] = (rng.choice(slots), f"Patient {len(decisions)}", source)
-            name = "book"
+            command: Command = Book(rng.choice(slots), f"Patient {len(decisions)}", source)
         else:
             token = live[rng.randrange(len(live))]
-            name = rng.choice(("cancel", "serve", "bump", "move", "no_show"))
-            args = (token, rng.choice(slots)) if name == "move" else (token,)
+            kind = rng.choice((Cancel, Serve, Bump, Move, NoShow))
+            command = Move(token, rng.choice(slots)) if kind is Move else kind(token)  # type: ignore[call-arg]
         try:
-            events: list[Event] = getattr(engine, name)(*args)
+            events = engine.execute(command)
         except OpdError:
             continue
-        if name == "book":
+        if isinstance(command, Book):
             live.append(_last_token(events))
-        elif name in ("cancel", "serve", "no_show"):
-            live.remove(str(args[0]))
-        decisions.append(Decision(name, args, {}, at, events))
+        elif isinstance(command, Cancel | Serve | NoShow):
+            live.remove(command.token_id)
+        decisions.append(Decision.of(command, at, events))
         total += len(events)
     return decisions, total
 
@@ -115,14 +127,12 @@ def bench_writes(path: Path, count: int) -> list[float]:
         if i % 3 == 2:
             seats = desk.engine.slot_view(slots[i % len(slots)]).booked
             live = [s.token.id for s in seats if s.token.status is Status.BOOKED]
-            action: tuple[object, ...] = (
-                ("serve", live[0]) if live else ("set_capacity", slots[0], 9)
-            )
+            action: Command = Serve(live[0]) if live else SetCapacity(slots[0], 9)
         else:
-            action = ("book", rng.choice(slots), f"Patient {i}", rng.choice(SOURCES))
+            action = Book(rng.choice(slots), f"Patient {i}", rng.choice(SOURCES))
         start = perf_counter()
         try:
-            desk.act(str(action[0]), *action[1:])
+            desk.act(action)
         except OpdError:
             continue
         times.append(perf_counter() - start)

@@ -1,0 +1,152 @@
+"""What can be asked of a clinic day: one frozen command per action.
+
+A command's ``kind`` is its one spelling everywhere: the journal's action rows, clinic files,
+the HTTP path that asks for it, the key table and the activity log. A command holds what was
+asked, exactly as asked; the engine checks it when it is executed (``Engine.execute``), so a
+command that makes no sense is refused there with an ``OpdError`` and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+from .errors import Invalid
+from .model import Source
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    kind: ClassVar[str] = "command"
+
+    def fields(self) -> dict[str, Any]:
+        """What was asked, by field name: how the journal records the command."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True, slots=True)
+class Book(Command):
+    """A new token for ``patient`` joins the slot: booked, booked by preempting, or waitlisted."""
+
+    kind: ClassVar[str] = "book"
+    slot_id: str
+    patient: str
+    source: Source | str
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel(Command):
+    """The patient cancels; a freed seat goes to the best waiting token."""
+
+    kind: ClassVar[str] = "cancel"
+    token_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoShow(Command):
+    """The patient did not come when called; a freed seat goes to the best waiting token."""
+
+    kind: ClassVar[str] = "no-show"
+    token_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Serve(Command):
+    """The doctor saw the patient: the token keeps its seat and can no longer be preempted."""
+
+    kind: ClassVar[str] = "serve"
+    token_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bump(Command):
+    """A live token's priority one class up (or down), or to the priority of source ``to``."""
+
+    kind: ClassVar[str] = "bump"
+    token_id: str
+    up: bool = True
+    to: Source | str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Move(Command):
+    """The token leaves its slot (a freed seat promotes there) and joins ``slot_id`` anew."""
+
+    kind: ClassVar[str] = "move"
+    token_id: str
+    slot_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetCapacity(Command):
+    """The slot's seats: a cut preempts the weakest booked tokens, a rise promotes the best."""
+
+    kind: ClassVar[str] = "capacity"
+    slot_id: str
+    capacity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Delay(Command):
+    """The doctor runs ``minutes`` later (earlier, if negative) for every slot not yet over."""
+
+    kind: ClassVar[str] = "delay"
+    doctor_id: str
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class AddDoctor(Command):
+    kind: ClassVar[str] = "add-doctor"
+    doctor_id: str
+    name: str
+    specialty: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddSlot(Command):
+    kind: ClassVar[str] = "add-slot"
+    slot_id: str
+    doctor_id: str
+    start: str
+    end: str
+    capacity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Undo(Command):
+    """Take back this engine's own last action exactly."""
+
+    kind: ClassVar[str] = "undo"
+
+
+COMMAND_TYPES: dict[str, type[Command]] = {
+    cls.kind: cls
+    for cls in (
+        Book,
+        Cancel,
+        NoShow,
+        Serve,
+        Bump,
+        Move,
+        SetCapacity,
+        Delay,
+        AddDoctor,
+        AddSlot,
+        Undo,
+    )
+}
+
+
+def command_from(kind: str, asked: Mapping[str, Any]) -> Command:
+    """The command a journal row or a client names by its kind and fields; an unknown kind or
+    field, or a missing one, is ``Invalid``."""
+    cls = COMMAND_TYPES.get(kind)
+    if cls is None:
+        raise Invalid(f"unknown action {kind!r}")
+    try:
+        return cls(**asked)
+    except TypeError:
+        names = ", ".join(f.name for f in fields(cls)) or "nothing"
+        raise Invalid(f"{kind} takes {names}, not {', '.join(asked) or 'nothing'}") from None
