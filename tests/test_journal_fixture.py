@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from store_helpers import redecide
 
 from opd_tui import cli
-from opd_tui.engine import Engine
-from opd_tui.store import SCHEMA_VERSION, JournalDesk, SqliteStore, StoreError
+from opd_tui.engine import Book, Engine
+from opd_tui.store import OPEN_DAY, SCHEMA_VERSION, JournalDesk, Request, SqliteStore, StoreError
+from opd_tui.store.schema import OLD_KINDS
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 JOURNAL = FIXTURES / "journal-schema3.sqlite3"
@@ -167,3 +169,40 @@ def test_a_journal_from_a_newer_release_is_still_refused_in_one_line(journal: Pa
     assert "\n" not in str(refused.value)
     assert str(refused.value).startswith(str(journal))
     assert {p.name: p.read_bytes() for p in sorted(journal.parent.iterdir())} == before
+
+
+@pytest.mark.parametrize("day", DAYS, ids=str)
+def test_every_migrated_action_is_its_command_and_decides_its_events_again(
+    journal: Path, day: date
+) -> None:
+    """Schema 4 spells each action by its command's kind and keeps what was asked by field
+    name: deciding each recorded command again on a fresh engine makes exactly the events
+    recorded with it."""
+    store = SqliteStore(journal, create=False)
+    try:
+        recorded = recorded_state()["days"][day.isoformat()]["actions"]
+        actions = store.actions(day)
+        assert [a.name for a in actions] == [OLD_KINDS.get(a["name"], a["name"]) for a in recorded]
+        assert all(a.name == OPEN_DAY or a.command is not None for a in actions)
+        engine = redecide(store, day)
+        assert observable_state(engine) == recorded_state()["days"][day.isoformat()]["engine"]
+    finally:
+        store.close()
+
+
+def test_a_request_key_recorded_before_the_migration_still_answers_its_retry(
+    journal: Path,
+) -> None:
+    desk = JournalDesk(SqliteStore(journal, create=False), DAYS[0], today=DAYS[0])
+    try:
+        booking = Book("mehta-09", "Kabir Singh", "paid")
+        (again,) = desk.act_batch([Request(booking, key="booking-0001")])
+        assert (again.error, again.replayed) == (None, True)
+        assert [getattr(e, "token_id", None) for e in again.events][-1] == "T00005"
+        other = Book("mehta-09", "Kabir Singh", "walk-in")
+        (refused,) = desk.act_batch([Request(other, key="booking-0001")])
+        assert str(refused.error) == (
+            "idempotency key 'booking-0001' was already used for a different request"
+        )
+    finally:
+        desk.close()

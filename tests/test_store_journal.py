@@ -395,7 +395,7 @@ def test_the_journal_uses_wal_and_full_sync_and_stores_its_schema_version(tmp_pa
     assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert con.execute("PRAGMA synchronous").fetchone() == (2,)
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-    assert (meta["app"], meta["schema_version"]) == ("opd-tui", "3")
+    assert (meta["app"], meta["schema_version"]) == ("opd-tui", "4")
 
 
 def _journal_with_a_day(path: Path) -> None:
@@ -443,7 +443,7 @@ def _someone_elses(path: Path) -> None:
         (_someone_elses, "is not an opd-tui database$"),
         (
             lambda p: _set_schema_version(p, 99),
-            r"was written by a newer opd-tui \(schema 99; this version reads up to 3\)$",
+            r"was written by a newer opd-tui \(schema 99; this version reads up to 4\)$",
         ),
         (_corrupt_middle, "is corrupt"),
         (lambda p: os.truncate(p, 4096 * 3), "is corrupt"),

@@ -13,6 +13,7 @@ from opd_tui.api.app import create_app
 from opd_tui.api.today import Today
 from opd_tui.engine import Book, Cancel
 from opd_tui.store import JournalDesk, Request, SqliteStore
+from opd_tui.store.idempotency import fingerprint
 from opd_tui.store.sqlite import KEEP_KEYS_DAYS
 
 MORNING = datetime.combine(DAY, time(8, 0))
@@ -105,8 +106,8 @@ def test_a_schema_2_journal_gives_each_key_its_day_and_action(tmp_path: Path) ->
     assert con.execute(
         "SELECT day, action, key, fingerprint FROM request_keys ORDER BY key"
     ).fetchall() == [
-        ("2026-11-25", "book", "portal-1", "Asha Menon"),
-        ("2026-11-25", "cancel", "portal-2", "T00001"),
+        ("2026-11-25", "book", "portal-1", fingerprint(Book("rao-10", "Asha Menon", "walk-in"))),
+        ("2026-11-25", "cancel", "portal-2", fingerprint(Cancel("T00001"))),
     ]
 
 
