@@ -250,8 +250,8 @@ def _new_clinic(args: argparse.Namespace) -> NewClinic:
 
 
 def _dashboard(args: argparse.Namespace) -> int:
-    from .store import open_desk
     from .ui.app import OpdApp
+    from .wiring import journal_desk
 
     today = date.today()
     path = _journal_path(args.db)
@@ -268,7 +268,7 @@ def _dashboard(args: argparse.Namespace) -> int:
             )
             return 0
         create = True
-    desk = open_desk(
+    desk = journal_desk(
         path, day, today=today, create=create, clinic=clinic, desk_name=args.desk or None
     )
     try:

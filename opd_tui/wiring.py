@@ -12,7 +12,7 @@ from .engine import Engine, Event
 from .scenario import Player, Scenario, rehearse_file
 from .scenario import load as load_clinic
 from .scenario import set_up as set_up_scenario
-from .store import NewClinic
+from .store import JournalDesk, NewClinic, SqliteStore, default_database
 
 
 def demo_clinic() -> NewClinic:
@@ -66,6 +66,36 @@ def replay_desk(path: str, day: date | None) -> tuple[MemoryDesk, Player]:
         journal_name=f"replay of {Path(path).name}",
     )
     return desk, player
+
+
+def journal_desk(
+    db: Path | None,
+    day: date | None,
+    *,
+    today: date | None = None,
+    create: bool = False,
+    clinic: NewClinic | None = None,
+    desk_name: str | None = None,
+) -> JournalDesk:
+    """A desk on a day of a journal file (today unless ``day``). A missing file is refused
+    unless ``create`` says to start a new journal there, set up as ``clinic`` says."""
+    clinic = clinic or NewClinic()
+    today = today or date.today()
+    day = day or today
+    store = SqliteStore(db or default_database(), create=create and day >= today)
+    try:
+        return JournalDesk(
+            store,
+            day,
+            today=today,
+            setup=clinic.setup,
+            clinic_name=clinic.name,
+            priorities=clinic.priorities,
+            desk_name=desk_name,
+        )
+    except BaseException:
+        store.close()
+        raise
 
 
 def _priorities(scenario: Scenario) -> dict[str, int]:

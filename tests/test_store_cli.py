@@ -15,7 +15,8 @@ from store_helpers import DAY, open_journal
 from opd_tui import cli
 from opd_tui.desk import MemoryDesk
 from opd_tui.engine import Book, Serve
-from opd_tui.store import JournalDesk, default_database, open_desk
+from opd_tui.store import JournalDesk, default_database
+from opd_tui.wiring import journal_desk as open_desk
 from opd_tui.wiring import memory_desk
 
 

@@ -23,7 +23,6 @@ from .desk import (
     Request,
     carry_over,
     default_database,
-    open_desk,
 )
 from .export import export_day
 from .schema import SCHEMA_VERSION
@@ -55,5 +54,4 @@ __all__ = [
     "default_database",
     "encode",
     "export_day",
-    "open_desk",
 ]

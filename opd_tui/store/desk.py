@@ -49,7 +49,6 @@ from .base import (
 )
 from .codec import dumps
 from .idempotency import BatchKeys, fingerprint
-from .sqlite import SqliteStore
 
 SetUp = Callable[[Engine], list[Event]]
 
@@ -397,32 +396,3 @@ class NewClinic:
     name: str = "OPD"
     setup: SetUp | None = None
     priorities: Mapping[str, int] | None = None
-
-
-def open_desk(
-    db: Path | None,
-    day: date | None,
-    *,
-    today: date | None = None,
-    create: bool = False,
-    clinic: NewClinic = NewClinic(),
-    desk_name: str | None = None,
-) -> JournalDesk:
-    """A desk on a day of a journal file (today unless ``day``). A missing file is refused
-    unless ``create`` says to start a new journal there, set up as ``clinic`` says."""
-    today = today or date.today()
-    day = day or today
-    store = SqliteStore(db or default_database(), create=create and day >= today)
-    try:
-        return JournalDesk(
-            store,
-            day,
-            today=today,
-            setup=clinic.setup,
-            clinic_name=clinic.name,
-            priorities=clinic.priorities,
-            desk_name=desk_name,
-        )
-    except BaseException:
-        store.close()
-        raise

@@ -27,7 +27,7 @@ processes are this file, run with an internal subcommand:
   client is a small raw HTTP/1.1 client on uvloop written here. It POSTs ``/v1/tokens`` spread
   uniformly over the day's slots (from GET /v1/slots) with a source mix of walk-in 35 %, online
   30 %, follow-up 20 %, paid 10 %, emergency 5 %. A short warm-up goes first and is not timed.
-- ``_dashboard``: the dashboard (``OpdApp`` on ``open_desk(db, None)``, as ``opd-tui
+- ``_dashboard``: the dashboard (``OpdApp`` on ``journal_desk(db, None)``, as ``opd-tui
   --db`` opens it) run headless with ``run_test(size=(120, 40))`` on the same journal. It times
   each poll tick (twice a second: read other desks' events, replay them, update the tables) and
   notes how many bookings the header shows after it. A booking's *visibility delay* is the time
@@ -441,11 +441,11 @@ def shown_bookings(app: Any) -> int | None:
 
 
 async def dashboard(db: Path, limit: float, out: Path) -> None:
-    from opd_tui.store import open_desk
     from opd_tui.ui.app import OpdApp
+    from opd_tui.wiring import journal_desk
 
     opened = time.monotonic()
-    desk = open_desk(db, None)
+    desk = journal_desk(db, None)
     app = OpdApp(desk, history=desk.history)
     ticks: list[tuple[float, float, int]] = []  # (end, duration, bookings shown after)
     samples: list[tuple[float, int, float]] = []  # (time, bookings shown, timer lateness)
