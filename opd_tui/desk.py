@@ -19,7 +19,11 @@ class ReadOnly(OpdError):
 
 
 class Desk(Protocol):
-    engine: Engine
+    @property
+    def engine(self) -> Engine:
+        """The live day: the desk's own, which only the desk replaces (after a failed write)."""
+        ...
+
     clinic_name: str
     day: date
     read_only: bool

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from .desk import MemoryDesk
-from .engine import Engine, Event
+from .desk import MemoryDesk, checked
+from .engine import Command, Engine, Event
 from .scenario import Player, Scenario, rehearse_file
 from .scenario import load as load_clinic
 from .scenario import set_up as set_up_scenario
@@ -54,18 +54,41 @@ def memory_desk(day: date, today: date) -> tuple[MemoryDesk, list[Event]]:
     return MemoryDesk(engine, demo.CLINIC_NAME, day, read_only=day < today), history
 
 
-def replay_desk(path: str, day: date | None) -> tuple[MemoryDesk, Player]:
+class ReplayDesk:
+    """A desk in memory on a replay's day. Its engine is the player's, whichever it is now: a
+    rewind may build the player a new one, and the desk (so the dashboard) follows."""
+
+    read_only = False
+    read_only_why = ""
+    location = MemoryDesk.location
+    desk_name = ""
+
+    def __init__(self, player: Player, *, journal_name: str = "memory only") -> None:
+        self.player = player
+        self.clinic_name = player.scenario.name
+        self.day = player.clock().date()
+        self.journal_name = journal_name
+
+    @property
+    def engine(self) -> Engine:
+        return self.player.engine
+
+    def act(self, command: Command) -> list[Event]:
+        return self.engine.execute(checked(command))
+
+    def act_now(self, command: Command) -> list[Event]:
+        return self.act(command)  # nobody else writes to memory
+
+    def poll(self) -> list[Event]:
+        return []
+
+
+def replay_desk(path: str, day: date | None) -> tuple[ReplayDesk, Player]:
     """A clinic file's day from its opening, for the replay bar; a bad file raises
     ``ScenarioError``."""
     player = rehearse_file(path, day=day)
     player.seek(0)
-    desk = MemoryDesk(
-        player.engine,
-        player.scenario.name,
-        player.clock().date(),
-        journal_name=f"replay of {Path(path).name}",
-    )
-    return desk, player
+    return ReplayDesk(player, journal_name=f"replay of {Path(path).name}"), player
 
 
 def journal_desk(

@@ -81,6 +81,32 @@ def test_importing_the_engine_leaves_textual_unloaded() -> None:
     assert result.stdout.strip() == ""
 
 
+SCREENLESS_UI_MODULES = ("ui/rows.py", "ui/history.py", "ui/cells.py", "ui/marks.py")
+"""The dashboard's parts that work without a screen: rows from engine state, the day as it was.
+The dashboard's, but no Textual: they can be called (and tested) alone."""
+
+
+@pytest.mark.parametrize("name", SCREENLESS_UI_MODULES)
+def test_the_screenless_ui_modules_import_no_textual(name: str) -> None:
+    module = PACKAGE / name
+    names = _imported_names(module)
+    assert [n for n in names if n == "textual" or n.startswith("textual.")] == []
+    dotted = "opd_tui." + name.removesuffix(".py").replace("/", ".")
+    probe = (
+        "import sys\n"
+        f"import {dotted}\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PACKAGE.parent,
+    )
+    assert result.stdout.strip() == "", f"importing {dotted} loads Textual"
+
+
 # ------------------------------------------------------------------ the layers
 
 LAYERS: dict[str, frozenset[str]] = {

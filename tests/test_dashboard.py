@@ -45,6 +45,28 @@ def toasts(app: OpdApp) -> list[str]:
     return [n.message for n in app._notifications]
 
 
+async def palette_titles(app: OpdApp) -> list[str]:
+    """What the command palette lists before anything is typed: every registered provider's
+    commands for the screen it would be opened on."""
+    titles = []
+    for source in app.COMMANDS:
+        provider_type = source if isinstance(source, type) else source()
+        async for hit in provider_type(app.screen).discover():
+            if hit is not NotImplemented:
+                titles.append(str(hit.text))
+    return titles
+
+
+async def run_from_palette(pilot: Pilot[None], typed: str) -> None:
+    """Open the command palette, type ``typed`` and run the best match."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*typed)
+    await pilot.pause(0.5)  # the palette gathers its matches in batches
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def book(pilot: Pilot[None], patient: str, source: str) -> None:
     await pilot.press("n")
     form = pilot.app.screen
@@ -393,11 +415,19 @@ async def test_help_lists_every_key_and_the_rule(app: OpdApp) -> None:
 
 async def test_the_command_palette_offers_every_action(app: OpdApp) -> None:
     async with app.run_test(size=SIZE):
-        titles = [command.title for command in app.get_system_commands(app.screen)]
+        titles = await palette_titles(app)
         for title in ("Book (n)", "Cancel (c)", "Bump↑ (b)", "Overview (o)", "Help (?)", "Theme"):
             assert title in titles
         assert "Undo (^z)" in titles
         assert "Step (→)" not in titles  # replay commands only on a replay
+
+
+async def test_a_command_from_the_palette_runs_its_action(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await run_from_palette(pilot, "overview")
+        assert app.query_one(ContentSwitcher).current == "overview"
+        await run_from_palette(pilot, "runs late")  # found by what it does: Delay
+        assert isinstance(app.screen, DelayForm)
 
 
 async def test_q_quits(app: OpdApp) -> None:

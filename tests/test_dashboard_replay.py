@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 from conftest import DAY
-from test_dashboard import SIZE, rows, toasts
+from test_dashboard import SIZE, palette_titles, rows, run_from_palette, toasts
 from textual.widgets import Input
 
 from opd_tui.cli import main
-from opd_tui.desk import MemoryDesk
 from opd_tui.engine import Book, Engine
 from opd_tui.scenario import Player, rehearse
 from opd_tui.ui.activity import ActivityLog
 from opd_tui.ui.app import OpdApp
 from opd_tui.ui.replay import ReplayBar
+from opd_tui.wiring import ReplayDesk
 
 CLINIC = """
 clinic = "Replay Clinic"
@@ -38,7 +38,7 @@ slots = [{ id = "rao-09", start = "09:00", end = "10:00", capacity = 2 }]
 def replay_app() -> tuple[OpdApp, Player]:
     player = rehearse(CLINIC, file="replay.toml", day=DAY)
     player.seek(0)
-    desk = MemoryDesk(player.engine, player.scenario.name, DAY)
+    desk = ReplayDesk(player)
     return OpdApp(desk, history=player.events(), player=player, wall_clock=player.clock), player
 
 
@@ -89,6 +89,43 @@ async def test_stepping_back_restores_the_earlier_moment() -> None:
         await pilot.pause()
         assert player.position == 0
         assert rows(app, "booked", "number") == []
+
+
+async def test_a_rewind_to_a_new_engine_is_followed_by_the_desk_and_the_screen() -> None:
+    app, player = replay_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right", "right", "right")
+        await pilot.pause()
+        engine = player.engine
+        app.perform(Book("rao-09", "Walk-in Visitor", "walk-in"))  # the day changed under it
+        await pilot.press("left")
+        await pilot.pause()
+        assert player.position == 2 and player.engine is not engine  # rebuilt, not undone
+        assert app.engine is player.engine is app.desk.engine
+        assert rows(app, "booked", "number", "status") == [
+            ("RAO-002", "BOOKED"),
+            ("RAO-001", "BOOKED"),
+        ]
+        assert rows(app, "waiting", "number") == []
+        app.perform(Book("rao-09", "Later Visitor", "walk-in"))  # acts on the new day
+        await pilot.pause()
+        assert rows(app, "waiting", "patient") == [("Later Visitor",)]
+
+
+async def test_replay_keys_work_wherever_the_focus_is() -> None:
+    app, player = replay_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for table in ("schedule", "booked", "waiting", "log"):  # tables take ←/→ themselves
+            app.query_one(f"#{table}").focus()
+            await pilot.press("right")
+            await pilot.pause()
+        assert player.position == 4
+        await pilot.press("left", "right_square_bracket", "space")
+        assert player.position == 3
+        bar = app.query_one(ReplayBar)
+        assert (bar.speed, bar.playing) == (4.0, True)
+        await pilot.press("space")
+        assert bar.playing is False
 
 
 async def test_a_log_line_shows_the_replayed_day_as_it_was_then() -> None:
@@ -178,6 +215,14 @@ def test_stepping_back_undoes_in_place_unless_the_day_was_changed_since() -> Non
 async def test_the_command_palette_offers_the_replay_keys_on_a_replay() -> None:
     app, _ = replay_app()
     async with app.run_test(size=SIZE):
-        titles = [command.title for command in app.get_system_commands(app.screen)]
+        titles = await palette_titles(app)
         for title in ("Play (space)", "Step (→)", "Back (←)", "Slower ([)", "Faster (])"):
             assert title in titles
+
+
+async def test_a_replay_key_from_the_palette_plays_the_step() -> None:
+    app, player = replay_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await run_from_palette(pilot, "step (")
+        assert player.position == 1
+        assert rows(app, "booked", "patient") == [("Asha Menon",)]

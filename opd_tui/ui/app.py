@@ -1,24 +1,24 @@
 """The coordinator's dashboard. It renders what the engine holds and turns keys into desk actions;
 it never decides who gets a seat.
 
-Data flows one way: key → desk action → events → marks, log and the affected rows only.
+Data flows one way: key → desk action → events → marks, log and the affected rows only. What is
+shown follows three reactive values: the selected doctor, the selected slot, and the past moment
+looked at (none: now); setting one redraws what depends on it. The live day is the desk's
+(``desk.engine``); the app only reads it, or the past moment's own engine.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
 
-from rich.text import Text
 from textual import events, on
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
-from textual.timer import Timer
+from textual.reactive import var
 from textual.widgets import ContentSwitcher, DataTable, Footer
 
 from ..desk import Desk, ReadOnly
@@ -28,11 +28,9 @@ from ..engine import (
     Cancel,
     Command,
     Delay,
-    Delayed,
     Engine,
     Event,
     Move,
-    Moved,
     NoShow,
     OpdError,
     Placed,
@@ -50,45 +48,46 @@ from ..engine import (
 )
 from ..scenario import Player
 from ..store.base import JournalBusy, StoreError
-from . import cells
+from . import rows
 from .activity import ActivityLog, named, slot_name, who
+from .commands import KeyCommands
 from .header import ClinicHeader
-from .keys import KEYS, REPLAY_ACTIONS, bindings
+from .history import Past, day_as_it_was
+from .keys import DASHBOARD_KEYS, REPLAY_KEYS, bindings, handed_to
 from .marks import Alert, Marks
 from .overview import OverviewTable
 from .patience import BUSY_WAIT, RETRY_SECONDS, Patience
-from .replay import SPEEDS, ReplayBar
+from .replay import ReplayBar
 from .screens.booking import BookForm
 from .screens.confirm import Confirm
 from .screens.delay import DelayForm
 from .screens.find import FindPatient
 from .screens.help import HelpScreen
 from .screens.move import MovePicker, move_doubts
-from .tables import BookedTable, DoctorTable, Row, ScheduleTable, Table, WaitingTable
+from .tables import BookedTable, DoctorTable, ScheduleTable, Table, WaitingTable
+from .titles import content
 
 POLL_SECONDS = 0.5
 # Preemptions named in one toast; the rest of a burst from another desk is in the log.
 TOAST_LINES = 3
 NO_MARKS = Marks(0.0)
-
-
-def touched_slots(events: Iterable[Event]) -> set[str]:
-    """Every slot an event changed, so only their rows are redrawn."""
-    slots: set[str] = set()
-    for event in events:
-        if isinstance(event, Moved):
-            slots.update((event.from_slot, event.to_slot))
-        elif isinstance(event, Delayed):
-            slots.update(event.slot_ids)
-        elif slot_id := getattr(event, "slot_id", None):
-            slots.add(slot_id)
-    return slots
+PAST_IS_READ_ONLY = "this is the day as it was: press escape to return to now"
 
 
 class OpdApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "opd-tui"
-    BINDINGS = bindings()
+    COMMANDS = App.COMMANDS | {KeyCommands}
+    # The replay keys are the replay bar's; bound here too, above the tables, so they work
+    # wherever the focus is, and handed on to the bar (``action_replay``).
+    BINDINGS = [*bindings(DASHBOARD_KEYS), *handed_to("replay", REPLAY_KEYS)]
+
+    doctor_id: var[str | None] = var(None, init=False)
+    """The selected doctor: their schedule is shown."""
+    slot_id: var[str | None] = var(None, init=False)
+    """The selected slot: its booked list and waitlist are shown."""
+    past: var[Past | None] = var(None, init=False)
+    """The earlier moment looked at from the activity log, read-only; None while showing now."""
 
     def __init__(
         self,
@@ -101,17 +100,12 @@ class OpdApp(App[None]):
         player: Player | None = None,
     ) -> None:
         super().__init__()
-        self.player = player
-        self.playing: Timer | None = None
+        self.player = player  # on a replay: the replay bar plays it
         self.desk = desk
-        self.engine = desk.engine
         self.marks = Marks(highlight_seconds)
         self.monotonic = monotonic
         self.wall_clock = wall_clock or desk.engine.now
         self.timeline = list(history)  # every event of the day, in order: the log's numbering
-        self.moment: int | None = None  # while looking back: how many events the view holds
-        self.doctor_id: str | None = None
-        self.slot_id: str | None = None
         self.last_alert: Alert | None = None
         self.patience = Patience()  # for the key whose action waits for another desk
 
@@ -185,9 +179,19 @@ class OpdApp(App[None]):
     # --------------------------------------------------------------- rendering
 
     @property
+    def engine(self) -> Engine:
+        """The day in view: the past moment's while looking back, else the desk's, live."""
+        return self.desk.engine if self.past is None else self.past.engine
+
+    @property
+    def moment(self) -> int | None:
+        """While looking back: how many of the day's events the view holds."""
+        return None if self.past is None else self.past.seq
+
+    @property
     def shown_marks(self) -> Marks:
         """Highlights belong to now: the past is shown without them."""
-        return self.marks if self.moment is None else NO_MARKS
+        return self.marks if self.past is None else NO_MARKS
 
     def refresh_header(self) -> None:
         self.query_one(ClinicHeader).totals = self.engine.day_stats()
@@ -195,47 +199,41 @@ class OpdApp(App[None]):
     def refresh_doctors(self, doctor_ids: Iterable[str]) -> None:
         table = self.query_one(DoctorTable)
         for doctor_id in doctor_ids:
-            doctor = self.engine.doctor(doctor_id)
-            stats = self.engine.doctor_stats(doctor_id)
-            row = [
-                cells.plain(doctor.name),
-                cells.utilisation(stats),
-                cells.plain(doctor.specialty),
-            ]
-            table.put_row(doctor_id, row)
-
-    def schedule_row(self, slot: Slot) -> Row:
-        stats = self.engine.slot_stats(slot.id)
-        flash = self.shown_marks.slot(slot.id, self.monotonic())
-        return (
-            slot.id,
-            [
-                cells.slot_time(slot),
-                cells.seats(stats),
-                cells.waiting(stats),
-                cells.slot_flags(stats, flash),
-                cells.occupancy(stats),
-                cells.served(stats),
-            ],
-        )
+            table.put_row(*rows.doctor_row(self.engine, doctor_id))
 
     def show_doctor(self, doctor_id: str, slot_id: str | None = None) -> None:
-        """Make ``doctor_id`` the selected doctor and show their schedule."""
-        changed = doctor_id != self.doctor_id
+        """Select ``doctor_id`` and ``slot_id``; without a slot, another doctor opens on their
+        first slot not over yet."""
+        if slot_id is not None:
+            self.slot_id = slot_id  # first, so the doctor's schedule opens on it
         self.doctor_id = doctor_id
-        slots = self.engine.slots(doctor_id)
+
+    def watch_doctor_id(self) -> None:
+        self.draw_schedule()
+
+    def watch_slot_id(self, slot_id: str | None) -> None:
+        if slot_id is not None:
+            self.query_one(ScheduleTable).select_key(slot_id)
+        self.draw_slot(fresh=True)
+
+    def draw_schedule(self) -> None:
+        """The selected doctor's schedule with the selected slot on it; if that slot is not one of
+        theirs, the first of theirs not over yet is selected instead."""
+        doctor_id, slot_id = self.doctor_id, self.slot_id
+        if doctor_id is None:
+            return
+        engine = self.engine
+        slots = engine.slots(doctor_id)
         schedule = self.query_one(ScheduleTable)
-        schedule.border_title = cells.content(f"Schedule · {self.engine.doctor(doctor_id).name}")
-        schedule.sync_rows([self.schedule_row(slot) for slot in slots])
+        schedule.border_title = content(f"Schedule · {engine.doctor(doctor_id).name}")
+        schedule.sync_rows(rows.schedule_rows(engine, slots, self.shown_marks, self.monotonic()))
         doctors = self.query_one(DoctorTable)
         if doctors.cursor_key != doctor_id:
             doctors.select_key(doctor_id)
-        target = slot_id or (self.current_slot(slots) if changed else None)
-        if target:
-            schedule.select_key(target)
-            self.show_slot(target)
-        elif changed:
-            self.show_slot(None)
+        if slot_id is not None and any(slot.id == slot_id for slot in slots):
+            schedule.select_key(slot_id)
+        else:
+            self.slot_id = self.current_slot(slots)
 
     def minute_now(self) -> int:
         """The minute of the clinic day on the dashboard's clock: which slots have ended."""
@@ -249,64 +247,50 @@ class OpdApp(App[None]):
         candidates = live or slots
         return candidates[0].id if candidates else None
 
-    def show_slot(self, slot_id: str | None) -> None:
-        fresh = slot_id != self.slot_id
-        self.slot_id = slot_id
+    def draw_slot(self, *, fresh: bool = False) -> None:
+        """The selected slot's booked list and waitlist; ``fresh`` when the lists showed another
+        slot, so their cursors start again at the top."""
         booked, waiting = self.query_one(BookedTable), self.query_one(WaitingTable)
+        slot_id = self.slot_id
         if slot_id is None:
             booked.sync_rows([], fresh=fresh)
             waiting.sync_rows([], fresh=fresh)
             return
-        now = self.monotonic()
-        view = self.engine.slot_view(slot_id)
-        booked.border_title = cells.content(f"Booked · {slot_name(self.engine, slot_id)}")
-        booked.sync_rows(
-            [
-                (
-                    seat.token.id,
-                    self.token_cells(seat.token, seat.position + 1, now, seat.estimate),
-                )
-                for seat in view.booked
-            ],
-            fresh=fresh,
-        )
+        engine, marks, now = self.engine, self.shown_marks, self.monotonic()
+        view = engine.slot_view(slot_id)
+        booked.border_title = content(f"Booked · {slot_name(engine, slot_id)}")
+        booked.sync_rows(rows.booked_rows(engine, view, marks, now), fresh=fresh)
         waiting.border_title = f"Waitlist · {len(view.waiting)}"
-        waiting.sync_rows(
-            [(t.id, self.token_cells(t, i + 1, now)) for i, t in enumerate(view.waiting)],
-            fresh=fresh,
-        )
-
-    def token_cells(
-        self, token: Token, position: int, now: float, estimate: str | None = None
-    ) -> list[Text]:
-        mark = self.shown_marks.token(token.id, now)
-        row = [
-            cells.plain(position),
-            cells.plain(token.number),
-            cells.plain(token.patient),
-            cells.source(token.source, token.priority, self.engine.priorities[token.source]),
-            cells.plain(token.arrived_at.strftime("%H:%M")),
-        ]
-        if estimate is not None:
-            done = token.status is Status.SERVED
-            row.append(cells.plain(estimate, "dim" if done else ""))
-        row += [cells.status(token, mark), cells.preemptions(token.preemptions)]
-        return cells.marked(row, mark)
+        waiting.sync_rows(rows.waiting_rows(engine, view, marks, now), fresh=fresh)
 
     def refresh_slots(self, slot_ids: set[str]) -> None:
         """Redraw only what ``slot_ids`` touch: doctor loads, schedule rows, the open slot."""
-        slots = [self.engine.slot(s) for s in slot_ids]
+        engine, marks = self.engine, self.shown_marks
+        slots = [engine.slot(s) for s in slot_ids]
         self.refresh_doctors({slot.doctor_id for slot in slots})
         mine = [slot for slot in slots if slot.doctor_id == self.doctor_id]
         if mine:
             schedule = self.query_one(ScheduleTable)
+            now = self.monotonic()
             for slot in sorted(mine, key=lambda s: s.start_min):
-                schedule.put_row(*self.schedule_row(slot))
+                schedule.put_row(*rows.schedule_row(engine, slot, marks, now))
         if self.slot_id in slot_ids:
-            self.show_slot(self.slot_id)
+            self.draw_slot()
         overview = self.query_one(OverviewTable)
         if overview.display:
-            overview.refresh_slots(self.engine, slot_ids, self.shown_marks, self.monotonic())
+            overview.refresh_slots(engine, slot_ids, marks, self.monotonic())
+        self.refresh_header()
+
+    def redraw(self) -> None:
+        """Every panel from the engine in view, keeping the selection where it still exists."""
+        self.refresh_doctors(d.id for d in self.engine.doctors())
+        slot_id = self.slot_id
+        self.draw_schedule()
+        if self.slot_id == slot_id:  # else the new slot's lists are drawn already
+            self.draw_slot()
+        overview = self.query_one(OverviewTable)
+        if overview.display:
+            overview.fill(self.engine, self.shown_marks, self.monotonic())
         self.refresh_header()
 
     # ------------------------------------------------------------------ events
@@ -317,12 +301,12 @@ class OpdApp(App[None]):
             return
         self.timeline += events
         self.query_one(ActivityLog).record(events, self.desk.engine, "⇄" if elsewhere else "")
-        if self.moment is not None:
+        if self.past is not None:
             return  # the past does not change; "now" is redrawn on the way back
         alerts = self.marks.note(events, self.monotonic())
         if any(isinstance(e, SlotAdded) for e in events):
             self.refresh_doctors(d.id for d in self.engine.doctors())
-        slots = touched_slots(events)
+        slots = rows.touched_slots(events)
         self.refresh_slots(slots)
         undone = next((e for e in events if isinstance(e, Undone)), None)
         if alerts:
@@ -365,7 +349,7 @@ class OpdApp(App[None]):
             token_ids, slot_ids = self.marks.expire(self.monotonic())
             for token_id in token_ids:
                 slot_ids.add(self.desk.engine.token(token_id).slot_id)
-            if slot_ids and self.moment is None:
+            if slot_ids and self.past is None:
                 self.refresh_slots(slot_ids)
 
     # ----------------------------------------------------------------- actions
@@ -373,15 +357,15 @@ class OpdApp(App[None]):
     def perform(self, command: Command) -> list[Event]:
         """Carry out one command at the desk and show its effects; an ``OpdError`` goes back to
         the caller."""
-        if self.moment is not None:
-            raise ReadOnly("this is the day as it was: press escape to return to now")
+        if self.past is not None:
+            raise ReadOnly(PAST_IS_READ_ONLY)
+        engine = self.desk.engine
         try:
             events = self.desk.act_now(command)
         except StoreError:
             # Not recorded. The desk took the decision back, or rebuilt its engine from the
-            # journal: then read the new one.
-            if self.desk.engine is not self.engine:
-                self.engine = self.desk.engine
+            # journal: then show the new one.
+            if self.desk.engine is not engine:
                 self.redraw()
             raise
         self.after(events)
@@ -440,8 +424,8 @@ class OpdApp(App[None]):
 
     def writable(self) -> bool:
         """Whether actions may run now; says why not, before a form is even opened."""
-        if self.moment is not None:
-            reason = "this is the day as it was: press escape to return to now"
+        if self.past is not None:
+            reason = PAST_IS_READ_ONLY
         elif self.desk.read_only:
             reason = self.desk.read_only_why
         else:
@@ -621,108 +605,45 @@ class OpdApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Replay keys work only on a replay, and only on the dashboard itself (not in a form)."""
-        if action in REPLAY_ACTIONS:
+        if action == "replay":
             return self.player is not None and self.screen is self.screen_stack[0]
         return True
 
-    def action_step_forward(self) -> None:
-        player = self.player
-        if player is None:
-            return
-        if player.done:
-            self.pause("The timeline is over.")
-            return
-        try:
-            step = player.step()
-        except OpdError as error:  # a live action changed the day under the timeline
-            step = player.skip()
-            self.notify(f"Skipped {step.action.describe()}: {error}", severity="warning")
-        self.action_back_to_now()
-        self.after(list(step.events))
-        self.query_one(ReplayBar).refresh()
+    async def action_replay(self, action: str) -> None:
+        """A replay key, handed on to the replay bar, whose action it is."""
+        await self.query_one(ReplayBar).run_action(action)
 
-    def action_step_back(self) -> None:
-        player = self.player
-        if player is None:
-            return
-        self.pause()
-        if player.position == 0:
-            self.notify("This is the start of the day.")
-            return
-        player.back()
-        self.engine = self.desk.engine = player.engine
-        self.marks = Marks(self.marks.seconds)  # highlights belonged to the moment left behind
-        self.moment = None
-        self.query_one(ClinicHeader).moment = None
-        self.timeline = player.events()
+    @on(ReplayBar.Stepped)
+    def replay_stepped(self, message: ReplayBar.Stepped) -> None:
+        self.past = None  # the step is news: back to now
+        self.after(list(message.events))
+
+    @on(ReplayBar.Rewound)
+    def replay_rewound(self, message: ReplayBar.Rewound) -> None:
+        """The replay went back a step: the day is the player's record again, shown as it is
+        now, without the highlights of the moment left behind."""
+        self.marks = Marks(self.marks.seconds)
+        self.timeline = message.events
         log = self.query_one(ActivityLog)
         log.clear()
-        log.record_history(self.timeline, self.engine)
-        self.redraw()
-        self.query_one(ReplayBar).refresh()
-
-    def action_play_pause(self) -> None:
-        if self.playing is not None:
-            self.pause()
-            return
-        bar = self.query_one(ReplayBar)
-        self.playing = self.set_interval(1 / bar.speed, self.action_step_forward)
-        bar.playing = True
-
-    def action_speed(self, change: int) -> None:
-        bar = self.query_one(ReplayBar)
-        index = SPEEDS.index(bar.speed) + change
-        bar.speed = SPEEDS[max(0, min(index, len(SPEEDS) - 1))]
-        if self.playing is not None:
-            self.pause()
-            self.action_play_pause()
-
-    def pause(self, message: str | None = None) -> None:
-        if self.playing is not None:
-            self.playing.stop()
-            self.playing = None
-            self.query_one(ReplayBar).playing = False
-        if message:
-            self.notify(message)
+        log.record_history(self.timeline, self.desk.engine)
+        if self.past is None:
+            self.redraw()
+        else:
+            self.past = None  # redrawn on the way back
 
     # ---------------------------------------------------------------- history
 
     def show_moment(self, seq: int) -> None:
         """Show the whole dashboard as it was just after the day's ``seq``-th event, read-only."""
-        self.engine, self.moment = self.past(seq), seq
-        at = self.timeline[seq - 1].at if seq else None
-        self.query_one(ClinicHeader).moment = f"as at {at:%H:%M:%S} (#{seq})" if at else "#0"
-        self.redraw()
+        self.past = day_as_it_was(seq, self.timeline, self.desk.engine, self.player)
 
-    def past(self, seq: int) -> Engine:
-        """The day just after its first ``seq`` events. On a replay whose log is the player's own
-        record (no live action in it), the player's checkpoints give it quickly; otherwise the
-        events are replayed from the start."""
-        player = self.player
-        if player is not None and self.timeline == player.events():
-            return player.engine_after_events(seq)
-        past = Engine(clock=self.desk.engine.now, priorities=self.desk.engine.priorities)
-        past.apply_all(self.timeline[:seq])
-        return past
+    def watch_past(self, past: Past | None) -> None:
+        self.query_one(ClinicHeader).moment = None if past is None else past.label
+        self.redraw()
 
     def action_back_to_now(self) -> None:
-        if self.moment is None:
-            return
-        self.engine, self.moment = self.desk.engine, None
-        self.query_one(ClinicHeader).moment = None
-        self.redraw()
-
-    def redraw(self) -> None:
-        """Every panel from the engine in view, keeping the selection where it still exists."""
-        self.refresh_doctors(d.id for d in self.engine.doctors())
-        doctor_id, slot_id = self.doctor_id, self.slot_id
-        self.doctor_id = None
-        if doctor_id is not None:
-            self.show_doctor(doctor_id, slot_id)
-        overview = self.query_one(OverviewTable)
-        if overview.display:
-            overview.fill(self.engine, self.shown_marks, self.monotonic())
-        self.refresh_header()
+        self.past = None
 
     @on(DataTable.RowSelected, "#log")
     def log_selected(self, event: DataTable.RowSelected) -> None:
@@ -731,17 +652,21 @@ class OpdApp(App[None]):
 
     # -------------------------------------------------------------- selection
 
+    # The cursor of the doctors or the schedule selects; selecting puts the cursor on the row.
+    # A highlight the cursor has left since (one from before the last selection) is old news:
+    # it would select again what was just left.
+
     @on(DataTable.RowHighlighted, "#doctors")
     def doctor_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        key = self.query_one(DoctorTable).key_at(event.row_key.value)
-        if key and key != self.doctor_id:
-            self.show_doctor(key)
+        table = self.query_one(DoctorTable)
+        if event.cursor_row == table.cursor_row and (key := table.key_at(event.row_key.value)):
+            self.doctor_id = key
 
     @on(DataTable.RowHighlighted, "#schedule")
     def slot_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        key = self.query_one(ScheduleTable).key_at(event.row_key.value)
-        if key and key != self.slot_id:
-            self.show_slot(key)
+        table = self.query_one(ScheduleTable)
+        if event.cursor_row == table.cursor_row and (key := table.key_at(event.row_key.value)):
+            self.slot_id = key
 
     @on(DataTable.CellSelected, "#overview")
     def overview_selected(self, event: DataTable.CellSelected) -> None:
@@ -750,19 +675,3 @@ class OpdApp(App[None]):
             self.query_one(ContentSwitcher).current = "day"
             self.show_doctor(self.engine.slot(slot_id).doctor_id, slot_id)
             self.query_one(BookedTable).focus()
-
-    # --------------------------------------------------------- command palette
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterator[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        for key in KEYS:
-            if key.action != "quit" and (self.player is not None or not key.replay):
-                yield SystemCommand(
-                    f"{key.label} ({key.shown})", key.description, self._runner(key.action)
-                )
-
-    def _runner(self, action: str) -> Callable[[], Any]:
-        async def run() -> None:
-            await self.run_action(action)
-
-        return run

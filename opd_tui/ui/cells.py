@@ -1,11 +1,11 @@
 """Engine data turned into table cells. Every cell is a ``Text``, never markup, and passes through
-``safe_text``, so whatever a patient's name holds is shown, never obeyed by the terminal."""
+``safe_text``, so whatever a patient's name holds is shown, never obeyed by the terminal. No Textual
+here: the row builders use these cells without a screen."""
 
 from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
-from textual.content import Content
 
 from ..engine import Slot, Source, Stats, Token, safe_text
 from . import palette
@@ -14,11 +14,6 @@ from .marks import Mark
 
 def plain(value: object, style: Style | str = "") -> Text:
     return Text(safe_text(str(value)), style=style, no_wrap=True, overflow="ellipsis")
-
-
-def content(value: str) -> Content:
-    """Words for a border title: plain, never markup (a ``[`` in a name stays a ``[``)."""
-    return Content(safe_text(value))
 
 
 def source(value: Source, priority: int | None = None, usual: int | None = None) -> Text:

@@ -3,6 +3,7 @@ palette are all made from this table, so they never drift apart."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
@@ -16,7 +17,7 @@ class Key:
     description: str
     display: str | None = None
     footer: bool = True
-    replay: bool = False  # only while a scenario is replayed; then it wins over the tables' keys
+    replay: bool = False  # the replay bar's, only while a scenario is replayed; wins over tables
 
     @property
     def shown(self) -> str:
@@ -53,11 +54,27 @@ KEYS: tuple[Key, ...] = (
     Key("right_square_bracket", "speed(1)", "Faster", "Replay: play faster", "]", replay=True),
 )
 
-REPLAY_ACTIONS = frozenset(k.action.partition("(")[0] for k in KEYS if k.replay)
+DASHBOARD_KEYS = tuple(k for k in KEYS if not k.replay)
+REPLAY_KEYS = tuple(k for k in KEYS if k.replay)  # the replay bar's own
 
 
-def bindings() -> list[BindingType]:
+def bindings(keys: Iterable[Key]) -> list[BindingType]:
+    """The bindings of ``keys``, each running its action where it is bound."""
+    return [Binding(k.key, k.action, k.label, show=k.footer, key_display=k.display) for k in keys]
+
+
+def handed_to(action: str, keys: Iterable[Key]) -> list[BindingType]:
+    """Priority bindings of ``keys`` that run ``action(<the key's action>)`` instead: for the keys
+    of a widget that must work wherever the focus is, bound above the tables (whose arrow keys
+    would take ← and → first) and handed on to the widget by ``action``."""
     return [
-        Binding(k.key, k.action, k.label, show=k.footer, key_display=k.display, priority=k.replay)
-        for k in KEYS
+        Binding(
+            k.key,
+            f"{action}({k.action!r})",
+            k.label,
+            show=k.footer,
+            key_display=k.display,
+            priority=True,
+        )
+        for k in keys
     ]

@@ -1,25 +1,50 @@
-"""The timeline bar of a scenario replay: where the day is, how fast it plays, what comes next."""
+"""The timeline bar of a scenario replay: where the day is, how fast it plays, what comes next.
+
+The bar owns the replay: the player, the timer that plays it, and the replay keys (the rows of
+``KEYS`` marked ``replay``). What a step changed is the dashboard's to show: the bar says so in a
+message (``Stepped``, ``Rewound``), as a widget tells its app.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.message import Message
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widget import Widget
 
-from ..engine import safe_text
+from ..engine import Event, OpdError, safe_text
 from ..scenario import Player
 from . import palette
+from .keys import REPLAY_KEYS, bindings
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)  # actions per second
 
 
 class ReplayBar(Widget):
+    BINDINGS = bindings(REPLAY_KEYS)
+
     playing: reactive[bool] = reactive(False)
     speed: reactive[float] = reactive(2.0)
+
+    class Stepped(Message):
+        """One step of the timeline was played: its events (none when it was skipped)."""
+
+        def __init__(self, events: tuple[Event, ...]) -> None:
+            super().__init__()
+            self.events = events
+
+    class Rewound(Message):
+        """The day went back one step: ``events`` are now all of it."""
+
+        def __init__(self, events: list[Event]) -> None:
+            super().__init__()
+            self.events = events
 
     def __init__(self, player: Player, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.player = player
+        self.timer: Timer | None = None  # set while playing
 
     def render(self) -> Text:
         player = self.player
@@ -36,3 +61,49 @@ class ReplayBar(Widget):
             bar.append(f" · next: {safe_text(upcoming.describe())}", palette.DIM)
         bar.append("   space play/pause · ←/→ step · [ ] speed", palette.DIM)
         return bar
+
+    # ------------------------------------------------------------------- keys
+
+    def action_step_forward(self) -> None:
+        player = self.player
+        if player.done:
+            self.pause("The timeline is over.")
+            return
+        try:
+            step = player.step()
+        except OpdError as error:  # a live action changed the day under the timeline
+            step = player.skip()
+            self.notify(f"Skipped {step.action.describe()}: {error}", severity="warning")
+        self.post_message(self.Stepped(step.events))
+        self.refresh()
+
+    def action_step_back(self) -> None:
+        self.pause()
+        if self.player.position == 0:
+            self.notify("This is the start of the day.")
+            return
+        self.player.back()
+        self.post_message(self.Rewound(self.player.events()))
+        self.refresh()
+
+    def action_play_pause(self) -> None:
+        if self.timer is not None:
+            self.pause()
+            return
+        self.timer = self.set_interval(1 / self.speed, self.action_step_forward)
+        self.playing = True
+
+    def action_speed(self, change: int) -> None:
+        index = SPEEDS.index(self.speed) + change
+        self.speed = SPEEDS[max(0, min(index, len(SPEEDS) - 1))]
+        if self.timer is not None:
+            self.pause()
+            self.action_play_pause()
+
+    def pause(self, message: str | None = None) -> None:
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer = None
+            self.playing = False
+        if message:
+            self.notify(message)

@@ -20,7 +20,7 @@ from textual import events
 from textual.geometry import Region
 from textual.widgets import DataTable
 
-Row = tuple[str, Sequence[Text]]
+from .rows import Row
 
 
 def grows(table: DataTable[Text]) -> bool:

@@ -82,7 +82,7 @@ class FrameClock:
             if self.handled and not self.shown and began > self.handled and on_top:
                 self.shown = time.perf_counter()
 
-        for name in ("after", "show_doctor", "show_slot"):
+        for name in ("after", "draw_schedule", "draw_slot"):  # every update of the tables
             setattr(app, name, self._noting(getattr(app, name)))
         app.run_action = timed_action  # type: ignore[method-assign]
         Screen._compositor_refresh = timed_refresh  # type: ignore[method-assign]

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from ...engine import safe_lines
-from ..cells import content
+from ..titles import content
 from .base import Dialog
 
 

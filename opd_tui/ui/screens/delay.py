@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from ...engine import MAX_DELAY_MINUTES, Doctor, Event, OpdError
 from ...store.base import JournalBusy
-from ..cells import content
+from ..titles import content
 from .base import Dialog
 
 WHOLE = re.compile(r"[+-]?[0-9]+")

@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from ...engine import Doctor, Engine, Slot, Token, safe_text
 from .. import palette
-from ..cells import content
+from ..titles import content
 from .base import Dialog
 
 
