@@ -79,6 +79,15 @@ class Move(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class Rename(Command):
+    """The patient's name as it should have been written: a token keeps its place."""
+
+    kind: ClassVar[str] = "rename"
+    token_id: str
+    patient: str
+
+
+@dataclass(frozen=True, slots=True)
 class SetCapacity(Command):
     """The slot's seats: a cut preempts the weakest booked tokens, a rise promotes the best."""
 
@@ -130,6 +139,7 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         Serve,
         Bump,
         Move,
+        Rename,
         SetCapacity,
         Delay,
         AddDoctor,

@@ -127,6 +127,17 @@ class Moved(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class Renamed(Event):
+    """A token's patient name was corrected from ``old`` to ``new``; nothing else changed."""
+
+    kind: ClassVar[str] = "renamed"
+    token_id: str
+    slot_id: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
 class CapacityChanged(Event):
     kind: ClassVar[str] = "capacity-changed"
     slot_id: str
@@ -209,6 +220,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         Served,
         Bumped,
         Moved,
+        Renamed,
         CapacityChanged,
         Delayed,
         Undone,

@@ -69,14 +69,14 @@ class Seating:
         return seating
 
     def seat(self, token: Token) -> None:
-        entry = (token.rank, token.id)
+        entry = ((token.priority << 40) - token.arrival, token.id)  # Token.rank, spelt out: hot
         token._entry = entry
         token.status = BOOKED
         heappush(self._booked, entry)
         self.booked_count += 1
 
     def wait(self, token: Token) -> None:
-        entry = (-token.rank, token.id)
+        entry = (token.arrival - (token.priority << 40), token.id)  # -Token.rank
         token._entry = entry
         token.status = WAITING
         heappush(self._waiting, entry)

@@ -17,10 +17,30 @@ shared with the earlier one.
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import compress, count, islice, repeat, starmap
+from operator import attrgetter
+from typing import Any
 
-from .model import Doctor, Source, Status, Token
+from .day import Day
+from .events import (
+    Bumped,
+    CapacityChanged,
+    Delayed,
+    Event,
+    Left,
+    Moved,
+    Placed,
+    Preempted,
+    Promoted,
+    Renamed,
+    Served,
+)
+from .model import BOOKED, WAITING, Doctor, Slot, Source, Status, Token
+from .seating import Seating
 
 Entry = tuple[int, str]
 
@@ -70,3 +90,198 @@ class Snapshot:
 def token_id(token: Token | TokenRecord) -> str:
     """The id of a token as a snapshot keeps it."""
     return token.id if isinstance(token, Token) else token[0]
+
+
+def take(day: Day, since: Snapshot | None = None, events: Iterable[Event] = ()) -> Snapshot:
+    """The day as it is now, frozen: whole, or from ``since`` and the ``events`` after it, reading
+    again only the tokens and slots they name (see ``Engine.snapshot``)."""
+    named = None if since is None else _named(events)
+    tokens_now = day.tokens
+    if since is None or named is None or len(tokens_now) < len(since.tokens):
+        return _whole(day)
+    token_ids, slot_ids = named
+    before, after = len(since.tokens), len(tokens_now)
+    # Bar set-up and undo, tokens are only ever added, at the end: the new ones are last.
+    new = list(islice(reversed(tokens_now.values()), after - before))
+    new.reverse()
+    tokens = list(since.tokens)
+    tokens += map(_frozen, new)
+    new_ids = dict(zip(map(_id, new), range(before, after), strict=True))
+    places = since.places
+    places.update(new_ids)
+    for changed in token_ids:
+        if changed not in new_ids:
+            place, places = _find(changed, tokens, before, places)
+            tokens[place] = _frozen(tokens_now[changed])
+    slots = list(since.slots)
+    index = since.layout.index
+    for slot_id in slot_ids:
+        i = index[slot_id]
+        slots[i] = _slot_record(day, slot_id, slots[i][2])
+    return Snapshot(
+        since.layout,
+        tuple(tokens),
+        tuple(slots),
+        tuple(day.numbers.values()),
+        day.arrivals,
+        places,
+    )
+
+
+def thaw(snapshot: Snapshot, day: Day) -> None:
+    """Fill ``day``, new and empty (with the snapshot's priorities), with the day it froze."""
+    layout = snapshot.layout
+    # Closed tokens are shared; a live one is made anew from its record, in its place.
+    everyone: list[Any] = list(snapshot.tokens)
+    fresh = list(map(isinstance, everyone, repeat(tuple)))
+    records = list(compress(everyone, fresh))
+    live = list(starmap(Token, records))
+    deque(map(everyone.__setitem__, compress(count(), fresh), live), maxlen=0)
+    day.tokens.update(zip(map(_id, everyone), everyone, strict=True))
+    for doctor, number in zip(layout.doctors, snapshot.numbers, strict=True):
+        day.doctors[doctor.id] = doctor
+        day.doctor_slots[doctor.id] = []
+        day.numbers[doctor.id] = number
+    for (slot_id, doctor_id, start_min, end_min), record in zip(
+        layout.slots, snapshot.slots, strict=True
+    ):
+        slot = Slot(slot_id, doctor_id, start_min, end_min, 0)
+        day.slots[slot_id] = slot
+        day.doctor_slots[doctor_id].append(slot)
+        _put_slot_back(day, slot_id, record)
+    for slots in day.doctor_slots.values():
+        slots.sort(key=_start)
+    day.arrivals = snapshot.arrivals
+
+
+def revert_to(day: Day, snapshot: Snapshot, events: Iterable[Event]) -> bool:
+    """Take ``day`` back to ``snapshot`` in place, putting back only what ``events`` name; False,
+    having changed nothing, if they hold set-up or undo (see ``Engine.revert``)."""
+    named = _named(events)
+    tokens = day.tokens
+    before = len(snapshot.tokens)
+    if named is None or len(tokens) < before:
+        return False
+    token_ids, slot_ids = named
+    for _ in range(len(tokens) - before):
+        tokens.popitem()  # made since the snapshot: tokens are only added, at the end
+    frozen, places = snapshot.tokens, snapshot.places
+    for changed in token_ids:
+        if changed in tokens:
+            place, places = _find(changed, frozen, before, places)
+            tokens[changed] = _thawed(frozen[place])
+    index = snapshot.layout.index
+    for slot_id in slot_ids:
+        _put_slot_back(day, slot_id, snapshot.slots[index[slot_id]])
+    doctors = snapshot.layout.doctors
+    day.numbers = {d.id: n for d, n in zip(doctors, snapshot.numbers, strict=True)}
+    day.arrivals = snapshot.arrivals
+    return True
+
+
+def _whole(day: Day) -> Snapshot:
+    layout = Layout(
+        tuple(day.priorities.items()),
+        tuple(day.doctors.values()),
+        tuple((s.id, s.doctor_id, s.start_min, s.end_min) for s in day.slots.values()),
+    )
+    tokens = day.tokens
+    return Snapshot(
+        layout,
+        tuple(map(_frozen, tokens.values())),
+        tuple(_slot_record(day, slot_id) for slot_id in day.slots),
+        tuple(day.numbers.values()),
+        day.arrivals,
+        dict(zip(tokens, range(len(tokens)), strict=True)),
+    )
+
+
+def _put_slot_back(day: Day, slot_id: str, record: SlotRecord) -> None:
+    """A slot's settings, counts and seating as ``record`` froze them."""
+    slot = day.slots[slot_id]
+    slot.capacity, slot.delay, served = record[:3]
+    seating = day.seating[slot_id] = Seating.thawed(day.tokens, *record[7:])
+    seating.served = list(served)
+    seating.no_shows, seating.cancelled, seating.preemptions, seating.promotions = record[3:7]
+
+
+def _slot_record(day: Day, slot_id: str, served: tuple[Token, ...] = ()) -> SlotRecord:
+    """The slot as a snapshot keeps it; ``served``, the slot's served tokens in an earlier
+    snapshot, is kept if none was served since (bar undo, the list only ever grows)."""
+    slot, seating = day.slots[slot_id], day.seating[slot_id]
+    if len(served) != len(seating.served):
+        served = tuple(seating.served)
+    return (
+        slot.capacity,
+        slot.delay,
+        served,
+        seating.no_shows,
+        seating.cancelled,
+        seating.preemptions,
+        seating.promotions,
+        *seating.frozen(),
+    )
+
+
+_token_record: Callable[[Token], TokenRecord] = attrgetter(
+    "id",
+    "number",
+    "patient",
+    "source",
+    "priority",
+    "arrival",
+    "slot_id",
+    "status",
+    "arrived_at",
+    "preemptions",
+    "_entry",
+)
+_id: Callable[[Token], str] = attrgetter("id")
+
+
+def _named(events: Iterable[Event]) -> tuple[dict[str, None], dict[str, None]] | None:
+    """The tokens and slots ``events`` changed, in order of first mention; None if the events
+    hold more than actions' results (set-up, undo), which snapshots do not follow piecemeal. Any
+    event on a token changes its slot's seating."""
+    token_ids: dict[str, None] = {}
+    slot_ids: dict[str, None] = {}
+    for event in events:
+        if isinstance(event, (Placed, Left, Served, Preempted, Promoted, Bumped, Renamed)):
+            token_ids[event.token_id] = slot_ids[event.slot_id] = None
+        elif isinstance(event, Moved):
+            token_ids[event.token_id] = slot_ids[event.from_slot] = None
+        elif isinstance(event, CapacityChanged):
+            slot_ids[event.slot_id] = None
+        elif isinstance(event, Delayed):
+            slot_ids.update(dict.fromkeys(event.slot_ids))
+        else:
+            return None
+    return token_ids, slot_ids
+
+
+def _find(
+    wanted: str, tokens: Sequence[Token | TokenRecord], before: int, places: dict[str, int]
+) -> tuple[int, dict[str, int]]:
+    """Where ``wanted`` is among the first ``before`` of ``tokens``, by ``places`` when it says so
+    rightly, else by a new index of them all (a day taken on differently from the same snapshot
+    may have put its own tokens in ``places``)."""
+    place = places.get(wanted)
+    if place is None or place >= before or wanted != token_id(tokens[place]):
+        places = {token_id(token): i for i, token in enumerate(tokens)}
+        place = places[wanted]
+    return place, places
+
+
+def _thawed(token: Token | TokenRecord) -> Token:
+    """A token as a snapshot kept it, back in a day: a closed one shared, a live one anew."""
+    return token if isinstance(token, Token) else Token(*token)
+
+
+def _frozen(token: Token) -> Token | TokenRecord:
+    """How a snapshot keeps a token: a closed one as itself (it never changes in place), a live
+    one as its fields."""
+    return _token_record(token) if token.status is BOOKED or token.status is WAITING else token
+
+
+def _start(slot: Slot) -> int:
+    return slot.start_min

@@ -1,0 +1,258 @@
+"""What each action decides: it checks everything first, then decides its events one at a time.
+
+Every action either refuses with an ``OpdError`` having changed nothing, or returns what undo
+keeps of it. Its events change the day only as they are applied (``facts``, through the rule in
+``allocation``), each as soon as it is decided, exactly as a replay of them would.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from datetime import datetime
+
+from . import facts
+from .allocation import fill, place, preempt, swap_if_outranked
+from .day import Day, copied
+from .errors import Conflict, Invalid
+from .events import (
+    Bumped,
+    Cancelled,
+    CapacityChanged,
+    Delayed,
+    DoctorAdded,
+    Event,
+    MarkedNoShow,
+    Moved,
+    Renamed,
+    Served,
+    SlotAdded,
+)
+from .model import BOOKED, CANCELLED, WAITING, Source, Status, Token, format_hhmm, parse_hhmm
+
+Clock = Callable[[], datetime]
+Done = tuple[str, list[Event], Token | None]
+"""One action as undo keeps it: its name, its events, and the moved token as it was before."""
+
+MAX_DELAY_MINUTES = 720
+"""The most a doctor can run late (or early) in one go: half a day; more is a typing slip."""
+
+
+def add_doctor(day: Day, clock: Clock, doctor_id: str, name: str, specialty: str) -> list[Event]:
+    doctor_id = _identifier(doctor_id, "doctor id")
+    if doctor_id in day.doctors:
+        raise Conflict(f"doctor {doctor_id!r} already exists")
+    name, specialty = _text(name, "doctor name"), _text(specialty, "specialty")
+    added = DoctorAdded(clock(), doctor_id, name, specialty)
+    facts.apply_doctor_added(day, added)
+    return [added]
+
+
+def add_slot(
+    day: Day, clock: Clock, slot_id: str, doctor_id: str, start: str, end: str, capacity: int
+) -> list[Event]:
+    slot_id = _identifier(slot_id, "slot id")
+    start_min, end_min = parse_hhmm(start), parse_hhmm(end)
+    if end_min <= start_min:
+        raise Invalid(f"slot {slot_id}: end {end} is not after start {start}")
+    _check_capacity(capacity)
+    slots = day.slots_of(doctor_id)
+    if slot_id in day.slots:
+        raise Conflict(f"slot {slot_id!r} already exists")
+    for other in slots:
+        if start_min < other.end_min and other.start_min < end_min:
+            raise Conflict(f"slot {slot_id} overlaps {day.slot_name(other)}–{other.end}")
+    start, end = format_hhmm(start_min), format_hhmm(end_min)
+    added = SlotAdded(clock(), slot_id, doctor_id, start, end, capacity)
+    facts.apply_slot_added(day, added)
+    return [added]
+
+
+def book(day: Day, clock: Clock, slot_id: str, patient: str, source: Source | str) -> Done:
+    """A new token joins the slot: booked, booked by preempting the weakest, or waitlisted."""
+    patient = _text(patient, "patient name")
+    source = Source.parse(source)
+    slot = day.slot(slot_id)
+    now = clock()
+    arrival = day.arrivals + 1
+    doctor_id = slot.doctor_id
+    count = day.numbers[doctor_id] + 1
+    events: list[Event] = []
+    place(
+        day,
+        slot,
+        now,
+        events,
+        "T" + str(arrival).zfill(5),  # T00042; zfill is twice as fast as a format spec
+        day.number(doctor_id, count),
+        patient,
+        source,
+        day.priorities[source],
+        arrival,
+        count,
+    )
+    return "book", events, None
+
+
+def leave(day: Day, clock: Clock, token_id: str, status: Status) -> Done:
+    """The patient cancels, or did not come: a freed seat goes to the best waiting token."""
+    cancel = status is CANCELLED
+    token = day.live_token(token_id, "cancel" if cancel else "mark as no-show")
+    was, slot_id = token.status, token.slot_id
+    now = clock()
+    events: list[Event]
+    if cancel:
+        cancelled = Cancelled(now, token.id, slot_id, was)
+        events = [cancelled]
+        facts.apply_cancelled(day, cancelled)
+    else:
+        no_show = MarkedNoShow(now, token.id, slot_id, was)
+        events = [no_show]
+        facts.apply_marked_no_show(day, no_show)
+    if was is BOOKED:
+        fill(day, day.slots[slot_id], now, events, token.id)
+    return ("cancel" if cancel else "no-show"), events, None
+
+
+def serve(day: Day, clock: Clock, token_id: str) -> Done:
+    """The patient has been seen: the token keeps its seat and can no longer be preempted."""
+    token = day.live_token(token_id, "serve")
+    if token.status is WAITING:
+        raise Conflict(f"{token.number} is on the waitlist; only a booked token can be served")
+    served = Served(clock(), token.id, token.slot_id)
+    facts.apply_served(day, served)
+    return "serve", [served], None
+
+
+def rename(day: Day, clock: Clock, token_id: str, patient: str) -> Done:
+    """Correct a live token's patient name; it keeps its number and its place."""
+    patient = _text(patient, "patient name")
+    token = day.live_token(token_id, "rename")
+    if patient == token.patient:
+        raise Conflict(f"{token.number} is already named {patient}")
+    renamed = Renamed(clock(), token.id, token.slot_id, token.patient, patient)
+    facts.apply_renamed(day, renamed)
+    return "rename", [renamed], None
+
+
+def bump(day: Day, clock: Clock, token_id: str, up: bool, to: Source | str | None) -> Done:
+    """Raise (or lower) a live token's priority one class, or to ``to``'s priority."""
+    target = None if to is None else day.priorities[Source.parse(to)]
+    token = day.live_token(token_id, "bump")
+    old = token.priority
+    if target is None:
+        target = _next_level(day.levels, old, up)
+        if target is None:
+            end = "highest" if up else "lowest"
+            raise Conflict(f"{token.number} is already at the {end} priority ({old})")
+    elif target == old:
+        raise Conflict(f"{token.number} already has priority {old}")
+    now = clock()
+    bumped = Bumped(now, token.id, token.slot_id, old, target)
+    events: list[Event] = [bumped]
+    facts.apply_bumped(day, bumped)
+    swap_if_outranked(day, token.slot_id, now, events)
+    return "bump", events, None
+
+
+def move(day: Day, clock: Clock, token_id: str, slot_id: str) -> Done:
+    """The patient leaves their slot (a freed seat promotes there) and joins ``slot_id`` anew."""
+    token = day.live_token(token_id, "move")
+    slot = day.slot(slot_id)
+    if slot_id == token.slot_id:
+        raise Conflict(f"{token.number} is already in {day.slot_name(slot)}")
+    now = clock()
+    origin = day.slots[token.slot_id]
+    before = copied(token)
+    moved = Moved(now, token.id, origin.id, slot_id)
+    events: list[Event] = [moved]
+    facts.apply_moved(day, moved)
+    if before.status is BOOKED:
+        fill(day, origin, now, events, token.id)
+    number, count = token.number, 0  # the same doctor's patient keeps their number
+    if origin.doctor_id != slot.doctor_id:
+        count = day.numbers[slot.doctor_id] + 1
+        number = day.number(slot.doctor_id, count)
+    arrival = day.arrivals + 1
+    patient, source, priority = token.patient, token.source, token.priority
+    place(day, slot, now, events, token.id, number, patient, source, priority, arrival, count)
+    return "move", events, before
+
+
+def set_capacity(day: Day, clock: Clock, slot_id: str, capacity: int) -> Done:
+    """Elastic capacity: a cut preempts the weakest booked tokens, a rise promotes the best waiting."""
+    _check_capacity(capacity)
+    slot = day.slot(slot_id)
+    old = slot.capacity
+    if capacity == old:
+        return "capacity", [], None
+    now = clock()
+    changed = CapacityChanged(now, slot_id, old, capacity)
+    events: list[Event] = [changed]
+    facts.apply_capacity_changed(day, changed)
+    seating = day.seating[slot_id]
+    why = f"capacity cut to {capacity}"
+    while seating.free_seats(capacity) < 0 and seating.booked_count:
+        weakest = seating.weakest()
+        assert weakest is not None
+        preempt(day, slot_id, weakest, None, why, now, events)
+    fill(day, slot, now, events, None)
+    return "capacity", events, None
+
+
+def delay(day: Day, clock: Clock, doctor_id: str, minutes: int) -> Done:
+    """The doctor runs ``minutes`` later (or earlier, if negative) for every slot not yet over."""
+    if (
+        not isinstance(minutes, int)
+        or isinstance(minutes, bool)
+        or minutes == 0
+        or not -MAX_DELAY_MINUTES <= minutes <= MAX_DELAY_MINUTES
+    ):
+        raise Invalid(
+            f"delay must be a whole number of minutes from {-MAX_DELAY_MINUTES} to "
+            f"{MAX_DELAY_MINUTES}, other than 0; not {minutes!r}"
+        )
+    slots = day.slots_of(doctor_id)
+    now = clock()
+    now_min = now.hour * 60 + now.minute
+    remaining = [s for s in slots if s.end_min + s.delay > now_min]
+    if not remaining:
+        raise Conflict(f"{day.doctors[doctor_id].name} has no slots left today")
+    for slot in remaining:
+        if slot.delay + minutes < 0:
+            raise Invalid(f"{day.slot_name(slot)} would start before its scheduled time")
+        if slot.delay + minutes > MAX_DELAY_MINUTES:
+            raise Invalid(
+                f"{day.slot_name(slot)} would run more than {MAX_DELAY_MINUTES} "
+                f"minutes late (it is {slot.delay} late already)"
+            )
+    delayed = Delayed(now, doctor_id, minutes, tuple(s.id for s in remaining))
+    facts.apply_delayed(day, delayed)
+    return "delay", [delayed], None
+
+
+def _next_level(levels: list[int], priority: int, up: bool) -> int | None:
+    if up:
+        i = bisect_right(levels, priority)
+        return levels[i] if i < len(levels) else None
+    i = bisect_left(levels, priority)
+    return levels[i - 1] if i else None
+
+
+def _text(value: object, what: str) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise Invalid(f"{what} must not be empty")
+    return text
+
+
+def _identifier(value: object, what: str) -> str:
+    text = _text(value, what)
+    if not all(c.isalnum() or c in "-_." for c in text):
+        raise Invalid(f"{what} {text!r} may hold only letters, digits, '-', '_' and '.'")
+    return text
+
+
+def _check_capacity(capacity: object) -> None:
+    if not isinstance(capacity, int) or isinstance(capacity, bool) or capacity < 0:
+        raise Invalid(f"capacity must be a whole number >= 0, not {capacity!r}")
