@@ -28,6 +28,7 @@ from opd_tui.engine import (
     Move,
     NoShow,
     OpdError,
+    Rename,
     Serve,
     SetCapacity,
     Status,
@@ -110,6 +111,8 @@ def random_action(engine: Engine, rng: random.Random, slots: list[str] | None = 
     if roll < 0.98:
         doctor = engine.slot(rng.choice(slot_ids)).doctor_id
         return Delay(doctor, rng.choice((5, 10, 15, -5)))
+    if roll < 0.99:
+        return Rename(rng.choice(live or tokens).id, rng.choice(FIRST_NAMES))
     return Serve("T99999")
 
 

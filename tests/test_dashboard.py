@@ -22,6 +22,7 @@ from opd_tui.ui.screens.delay import DelayForm
 from opd_tui.ui.screens.find import FindPatient
 from opd_tui.ui.screens.help import HelpScreen
 from opd_tui.ui.screens.move import MovePicker
+from opd_tui.ui.screens.rename import RenameForm
 from opd_tui.ui.tables import Table
 
 SIZE = (120, 40)
@@ -606,3 +607,31 @@ async def test_another_desks_booking_appears_and_is_announced(tmp_path: Path) ->
         assert rows(app, "booked", "patient") == [("Farah Ali",)]
         assert log_lines(app)[0] == "⇄ RAO-001 Farah Ali booked · paid 4 · Dr Asha Rao 09:00"
         assert toasts(app) == ["Another desk changed this slot."]
+
+
+async def test_rename_corrects_the_selected_patient_and_keeps_their_place(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.query_one("#booked", Table).focus()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, RenameForm)
+        field = app.screen.query_one("#patient", Input)
+        assert field.value == "Bala Iyer"
+        field.value = "   "
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RenameForm)  # refused: the form stays, with what was typed
+        assert field.value == "   "
+        field.value = "Bala Iyengar"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, RenameForm)
+        assert rows(app, "booked", "number", "patient") == [
+            ("RAO-002", "Bala Iyengar"),
+            ("RAO-001", "Asha Menon"),
+        ]
+        assert log_lines(app)[0] == "✎ RAO-002 Bala Iyer renamed Bala Iyengar · Dr Asha Rao 09:00"
+        assert toasts(app) == ["RAO-002 is now Bala Iyengar"]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert rows(app, "booked", "patient") == [("Bala Iyer",), ("Asha Menon",)]

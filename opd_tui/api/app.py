@@ -40,6 +40,7 @@ from ..engine import (
     OpdError,
     Placed,
     Preempted,
+    Rename,
     Serve,
     SetCapacity,
     Slot,
@@ -68,6 +69,7 @@ from .schemas import (
     Identifier,
     MoveIn,
     Problem,
+    RenameIn,
     SeatOut,
     SlotDetail,
     SlotIn,
@@ -272,6 +274,11 @@ def create_app(
     async def move(token_id: TokenPath, body: MoveIn, key: IdempotencyKey = None) -> Response:
         """Move a live token to another slot, where it joins as a new arrival."""
         return acted(await act(key, Move(token_id, body.slot_id)), token_id)
+
+    @app.post("/v1/tokens/{token_id}/rename", tags=["tokens"], response_model=ActionOut)
+    async def rename(token_id: TokenPath, body: RenameIn, key: IdempotencyKey = None) -> Response:
+        """Correct the patient's name; the token keeps its number and its place."""
+        return acted(await act(key, Rename(token_id, body.patient)), token_id)
 
     @app.post("/v1/slots/{slot_id}/capacity", tags=["slots"], response_model=ActionOut)
     async def set_capacity(

@@ -38,6 +38,10 @@ class MoveIn(Body):
     slot_id: Identifier = Field(description="the slot the patient moves to")
 
 
+class RenameIn(Body):
+    patient: Name = Field(description="the patient's name as it should have been written")
+
+
 class BumpIn(Body):
     """One class up or down, or straight to a source's priority."""
 

@@ -23,6 +23,7 @@ from ..engine import (
     OpdError,
     Preempted,
     Promoted,
+    Renamed,
     Served,
     SlotAdded,
     SlotRestored,
@@ -101,6 +102,9 @@ def describe(event: Event, engine: Engine) -> Text:
         case Moved(token_id=token_id, from_slot=origin, to_slot=target):
             where = f"{slot_name(engine, origin)} → {slot_name(engine, target)}"
             return plain(f"⇢ {who(engine, token_id)} moved {where}")
+        case Renamed(token_id=token_id, old=old, new=new):
+            number = engine.token(token_id).number
+            return plain(f"✎ {number} {old} renamed {new} · {slot_name(engine, event.slot_id)}")
         case CapacityChanged(slot_id=slot_id, old=old, new=new):
             return plain(f"{slot_name(engine, slot_id)} capacity {old} → {new}")
         case Delayed(doctor_id=doctor_id, minutes=minutes, slot_ids=slot_ids):

@@ -35,6 +35,7 @@ from ..engine import (
     OpdError,
     Placed,
     Preempted,
+    Rename,
     Serve,
     SetCapacity,
     Slot,
@@ -64,6 +65,7 @@ from .screens.delay import DelayForm
 from .screens.find import FindPatient
 from .screens.help import HelpScreen
 from .screens.move import MovePicker, move_doubts
+from .screens.rename import RenameForm
 from .tables import BookedTable, DoctorTable, ScheduleTable, Table, WaitingTable
 from .titles import content
 
@@ -548,6 +550,20 @@ class OpdApp(App[None]):
             return
         seats = self.engine.slot(self.slot_id).capacity + change
         self.attempt(SetCapacity(self.slot_id, seats))
+
+    def action_rename(self) -> None:
+        token = self.target()
+        if token is None:
+            return
+
+        def submit(patient: str) -> list[Event]:
+            return self.perform(Rename(token.id, patient))
+
+        def renamed(events: list[Event] | None) -> None:
+            if events:
+                self.notify(f"{token.number} is now {self.engine.token(token.id).patient}")
+
+        self.push_screen(RenameForm(token, submit), renamed)
 
     def action_delay(self) -> None:
         if not self.writable():

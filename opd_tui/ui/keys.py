@@ -37,6 +37,9 @@ KEYS: tuple[Key, ...] = (
         "Move",
         "Move the selected token to another slot (shows free seats; asks before another doctor)",
     ),
+    Key(
+        "e", "rename", "Rename", "Correct the selected token's patient name (a form)", footer=False
+    ),
     Key("plus", "capacity(1)", "+Seat", "Add a seat to the selected slot", "+"),
     Key("minus", "capacity(-1)", "−Seat", "Remove a seat from the selected slot", "-"),
     Key("d", "delay", "Delay", "The selected doctor runs late: shift their remaining slots"),
