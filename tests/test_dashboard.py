@@ -635,3 +635,16 @@ async def test_rename_corrects_the_selected_patient_and_keeps_their_place(app: O
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert rows(app, "booked", "patient") == [("Bala Iyer",), ("Asha Menon",)]
+
+
+async def test_rename_of_a_seen_patient_says_why_without_a_form(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.query_one("#booked", Table).focus()
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert not isinstance(app.screen, RenameForm)
+        assert toasts(app)[-1] == (
+            "RAO-002 is served: only a booked or waiting token can be renamed."
+        )

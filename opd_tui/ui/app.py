@@ -555,6 +555,13 @@ class OpdApp(App[None]):
         token = self.target()
         if token is None:
             return
+        if not token.status.is_live:
+            self.notify(
+                f"{token.number} is {token.status.value.lower()}: only a booked or waiting "
+                "token can be renamed.",
+                severity="error",
+            )
+            return
 
         def submit(patient: str) -> list[Event]:
             return self.perform(Rename(token.id, patient))

@@ -26,7 +26,8 @@ class RenameForm(Dialog[list[Event]]):
             box.border_title = content(f"Rename {self.token.number}")
             with Horizontal(classes="field"):
                 yield Label("Patient")
-                yield Input(self.token.patient, id="patient")
+                # The name as it is, cursor at its end: a correction is usually a letter or two.
+                yield Input(self.token.patient, id="patient", select_on_focus=False)
             yield Static(
                 f"Was: {safe_text(self.token.patient)}. The token keeps its number and place.",
                 classes="hint",
