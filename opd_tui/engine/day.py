@@ -91,7 +91,7 @@ class Day:
         return copy
 
 
-_fields: Callable[[Token], tuple[Any, ...]] = attrgetter(
+token_fields: Callable[[Token], tuple[Any, ...]] = attrgetter(
     "id",
     "number",
     "patient",
@@ -104,9 +104,10 @@ _fields: Callable[[Token], tuple[Any, ...]] = attrgetter(
     "preemptions",
     "_entry",
 )
+"""A token's fields in ``Token``'s order, its seating entry last: a copy's, or a snapshot's record."""
 
 
 def copied(token: Token) -> Token:
     """A copy of ``token``, as ``dataclasses.replace`` makes one, in a twentieth of its time:
     a move keeps one for undo, and every query answers with copies."""
-    return Token(*_fields(token))
+    return Token(*token_fields(token))

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import compress, count, islice, repeat, starmap
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
-from .day import Day
+from .day import Day, token_fields
 from .events import (
     Bumped,
     CapacityChanged,
@@ -223,19 +223,7 @@ def _slot_record(day: Day, slot_id: str, served: tuple[Token, ...] = ()) -> Slot
     )
 
 
-_token_record: Callable[[Token], TokenRecord] = attrgetter(
-    "id",
-    "number",
-    "patient",
-    "source",
-    "priority",
-    "arrival",
-    "slot_id",
-    "status",
-    "arrived_at",
-    "preemptions",
-    "_entry",
-)
+_token_record = cast(Callable[[Token], TokenRecord], token_fields)
 _id: Callable[[Token], str] = attrgetter("id")
 
 
