@@ -11,7 +11,16 @@ from typing import Any
 
 import pytest
 
-from opd_tui.engine import EVENT_TYPES, Booked, Delayed, Event, Preempted, Source, Status
+from opd_tui.engine import (
+    EVENT_TYPES,
+    Booked,
+    Delayed,
+    Event,
+    Preempted,
+    Source,
+    Status,
+    TokenRestored,
+)
 from opd_tui.store import StoreError, as_dict, decode, encode
 
 AT = datetime(2026, 11, 25, 9, 41, 7, 123456)
@@ -20,8 +29,12 @@ AT = datetime(2026, 11, 25, 9, 41, 7, 123456)
 def _sample(hint: Any, name: str) -> Any:
     if hint is str:
         return f"{name}-ü"
+    if hint is bool:
+        return True
     if hint is int:
         return 7
+    if hint is float:
+        return 12.5
     if hint is datetime:
         return AT
     if isinstance(hint, type) and issubclass(hint, Enum):
@@ -48,6 +61,39 @@ def test_every_event_kind_round_trips(kind: str) -> None:
     back = decode(stored_kind, at, data)
     assert back == event
     assert type(back) is type(event)
+
+
+def test_a_field_at_its_default_is_not_written_and_reads_back_when_missing() -> None:
+    restored = TokenRestored(
+        AT, "T00001", "rao-10", "RAO-001", "Asha", Source.PAID, 4, 1, AT, Status.BOOKED, 0
+    )
+    stored = json.loads(encode(restored)[2])
+    assert "checked_in" not in stored and "minutes" not in stored and "unanswered" not in stored
+    assert decode(*encode(restored)) == restored
+    seen = TokenRestored(
+        AT,
+        "T00001",
+        "rao-10",
+        "RAO-001",
+        "Asha",
+        Source.PAID,
+        4,
+        1,
+        AT,
+        Status.SERVED,
+        0,
+        AT,
+        AT,
+        2,
+        9.5,
+    )
+    stored = json.loads(encode(seen)[2])
+    assert (stored["checked_in"], stored["unanswered"], stored["minutes"]) == (
+        AT.isoformat(),
+        2,
+        9.5,
+    )
+    assert decode(*encode(seen)) == seen
 
 
 def test_enums_tuples_and_none_come_back_as_their_types() -> None:

@@ -13,22 +13,38 @@ from datetime import datetime
 
 from . import facts
 from .allocation import fill, place, preempt, swap_if_outranked
-from .day import Day, copied
+from .day import Day, copied, state
 from .errors import Conflict, Invalid
 from .events import (
     Bumped,
+    Called,
     Cancelled,
     CapacityChanged,
+    CheckedIn,
     Delayed,
     DoctorAdded,
     Event,
     MarkedNoShow,
     Moved,
     Renamed,
+    Returned,
+    RoomSet,
     Served,
     SlotAdded,
 )
-from .model import BOOKED, CANCELLED, WAITING, Source, Status, Token, format_hhmm, parse_hhmm
+from .model import (
+    BOOKED,
+    CALLED,
+    CANCELLED,
+    ROOM_LENGTH,
+    WAITING,
+    Slot,
+    Source,
+    Status,
+    Token,
+    format_hhmm,
+    parse_hhmm,
+)
 
 Clock = Callable[[], datetime]
 Done = tuple[str, list[Event], Token | None]
@@ -38,12 +54,14 @@ MAX_DELAY_MINUTES = 720
 """The most a doctor can run late (or early) in one go: half a day; more is a typing slip."""
 
 
-def add_doctor(day: Day, clock: Clock, doctor_id: str, name: str, specialty: str) -> list[Event]:
+def add_doctor(
+    day: Day, clock: Clock, doctor_id: str, name: str, specialty: str, room: str = ""
+) -> list[Event]:
     doctor_id = _identifier(doctor_id, "doctor id")
     if doctor_id in day.doctors:
         raise Conflict(f"doctor {doctor_id!r} already exists")
     name, specialty = _text(name, "doctor name"), _text(specialty, "specialty")
-    added = DoctorAdded(clock(), doctor_id, name, specialty)
+    added = DoctorAdded(clock(), doctor_id, name, specialty, _room(room))
     facts.apply_doctor_added(day, added)
     return [added]
 
@@ -115,13 +133,125 @@ def leave(day: Day, clock: Clock, token_id: str, status: Status) -> Done:
 
 
 def serve(day: Day, clock: Clock, token_id: str) -> Done:
-    """The patient has been seen: the token keeps its seat and can no longer be preempted."""
-    token = day.live_token(token_id, "serve")
-    if token.status is WAITING:
-        raise Conflict(f"{token.number} is on the waitlist; only a booked token can be served")
+    """The patient has been seen, in the room (the consultation's minutes are kept) or straight
+    from a seat: the token keeps its seat and can no longer be preempted."""
+    token = day.token(token_id)
+    if token.status is not CALLED:
+        token = day.live_token(token_id, "serve")
+        if token.status is WAITING:
+            raise Conflict(f"{token.number} is on the waitlist; only a booked token can be served")
     served = Served(clock(), token.id, token.slot_id)
     facts.apply_served(day, served)
     return "serve", [served], None
+
+
+def check_in(day: Day, clock: Clock, token_id: str) -> Done:
+    """The patient has arrived: present from now, and so callable once seated."""
+    token = day.live_token(token_id, "check in")
+    if token.checked_in is not None:
+        at = format_hhmm(token.checked_in.hour * 60 + token.checked_in.minute)
+        raise Conflict(f"{token.number} checked in already, at {at}")
+    checked_in = CheckedIn(clock(), token.id, token.slot_id)
+    facts.apply_checked_in(day, checked_in)
+    return "check-in", [checked_in], None
+
+
+def call_next(day: Day, clock: Clock, doctor_id: str) -> Done:
+    """The room calls the best present booked token of the doctor's earliest slot that has one.
+    Each slot keeps its present tokens in a heap, so this costs O(log n) plus the doctor's slots."""
+    found = next_in_turn(day, doctor_id)
+    if found is None:
+        name = day.doctors[doctor_id].name
+        raise Conflict(f"nobody to call for {name}: no booked patient has checked in")
+    slot, token = found
+    called = Called(clock(), token.id, slot.id, True)
+    facts.apply_called(day, called)
+    return "call-next", [called], None
+
+
+def call(day: Day, clock: Clock, token_id: str) -> Done:
+    """The room calls this present booked token; the event says whether it was its turn."""
+    token = day.live_token(token_id, "call")
+    if token.status is WAITING:
+        raise Conflict(f"{token.number} is on the waitlist; only a booked token can be called")
+    if token.checked_in is None:
+        raise Conflict(f"{token.number} has not checked in; check the patient in first")
+    found = next_in_turn(day, day.slots[token.slot_id].doctor_id)
+    in_turn = found is not None and found[1] is token
+    called = Called(clock(), token.id, token.slot_id, in_turn)
+    facts.apply_called(day, called)
+    return "call", [called], None
+
+
+def return_to_queue(day: Day, clock: Clock, token_id: str) -> Done:
+    """A called patient did not come: booked and present again, and the rule decides anew, so a
+    stronger waiting token may take the seat."""
+    token = day.token(token_id)
+    if token.status is not CALLED:
+        raise Conflict(
+            f"cannot return {token.number} to the queue: it is {state(token.status)}, "
+            "not in the room"
+        )
+    assert token.called_at is not None
+    now = clock()
+    returned = Returned(now, token.id, token.slot_id, token.called_at)
+    events: list[Event] = [returned]
+    facts.apply_returned(day, returned)
+    swap_if_outranked(day, token.slot_id, now, events)
+    return "return", events, None
+
+
+def no_show_overdue(day: Day, clock: Clock, doctor_id: str | None) -> Done:
+    """Every overdue token of the doctor (or the day) is marked no-show; freed seats promote."""
+    now = clock()
+    events: list[Event] = []
+    for slot, tokens in overdue(day, doctor_id, now):
+        for token in tokens:
+            no_show = MarkedNoShow(now, token.id, slot.id, BOOKED)
+            events.append(no_show)
+            facts.apply_marked_no_show(day, no_show)
+        fill(day, slot, now, events, None)
+    if not events:
+        whose = "today" if doctor_id is None else f"for {day.doctors[doctor_id].name}"
+        raise Conflict(f"nobody is overdue {whose}")
+    return "overdue", events, None
+
+
+def set_room(day: Day, clock: Clock, doctor_id: str, room: str) -> Done:
+    """The doctor's room from now: shown in the schedule and on the waiting room's board."""
+    day.slots_of(doctor_id)  # refuses an unknown doctor
+    doctor = day.doctors[doctor_id]
+    room = _room(room)
+    if room == doctor.room:
+        raise Conflict(f"{doctor.name} is already in room {room or '(none)'}")
+    changed = RoomSet(clock(), doctor.id, doctor.room, room)
+    facts.apply_room_set(day, changed)
+    return "room", [changed], None
+
+
+def next_in_turn(day: Day, doctor_id: str) -> tuple[Slot, Token] | None:
+    """Whom the doctor's room calls next: the best present booked token of the earliest slot."""
+    seating = day.seating
+    for slot in day.slots_of(doctor_id):
+        token = seating[slot.id].next_present()
+        if token is not None:
+            return slot, token
+    return None
+
+
+def overdue(day: Day, doctor_id: str | None, now: datetime) -> list[tuple[Slot, list[Token]]]:
+    """Each slot's booked tokens not checked in, in rank order, where the slot (with its delay)
+    ended more than the grace period before ``now``."""
+    minute = now.hour * 60 + now.minute
+    grace = day.visit.grace
+    slots = day.slots.values() if doctor_id is None else day.slots_of(doctor_id)
+    found = []
+    for slot in slots:
+        if slot.ended(minute - grace):
+            late = [t for t in day.seating[slot.id].booked_tokens() if t.checked_in is None]
+            if late:
+                found.append((slot, late))
+    return found
 
 
 def rename(day: Day, clock: Clock, token_id: str, patient: str) -> Done:
@@ -244,6 +374,16 @@ def _text(value: object, what: str) -> str:
     if not text:
         raise Invalid(f"{what} must not be empty")
     return text
+
+
+def _room(value: object) -> str:
+    """A room label: short, one line, printable; ``""`` for none."""
+    if not isinstance(value, str):
+        raise Invalid(f"a room is text, not {value!r}")
+    room = value.strip()
+    if len(room) > ROOM_LENGTH or not room.isprintable():
+        raise Invalid(f"a room is at most {ROOM_LENGTH} printable characters on one line")
+    return room
 
 
 def _identifier(value: object, what: str) -> str:

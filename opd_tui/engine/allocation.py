@@ -1,7 +1,8 @@
 """The allocation rule on one slot: who takes a seat, who loses one, who gets a freed one.
 
-The rule, in every slot at every moment: the booked tokens are the served ones plus the best
-(capacity − served) live tokens ranked by priority (higher first), then arrival (earlier first);
+The rule, in every slot at every moment: the seated tokens are the locked ones (called into the
+room, or served) plus the best (capacity − locked) live tokens ranked by priority (higher first),
+then arrival (earlier first);
 every other live token waits, in that same order. Each step here restores the rule with the fewest
 changes: it decides one event, applies it at once (``facts``), so the next step sees the new
 seating, and adds it to the action's events.
@@ -34,7 +35,7 @@ def place(
     else it waits. ``count`` is its number's count if the number is new, else 0."""
     slot_id = slot.id
     seating = day.seating[slot_id]
-    if slot.capacity - len(seating.served) - seating.booked_count <= 0:  # no free seat
+    if slot.capacity - len(seating.served) - len(seating.called) - seating.booked_count <= 0:
         weakest = seating.weakest()
         if weakest is None or weakest.rank > (priority << 40) - arrival:  # Token.rank
             waitlisted = Waitlisted(
@@ -71,7 +72,7 @@ def fill(day: Day, slot: Slot, now: datetime, events: list[Event], seat_of: str 
     slot_id = slot.id
     seating = day.seating[slot_id]
     capacity = slot.capacity
-    while seating.waiting_count and capacity - len(seating.served) - seating.booked_count > 0:
+    while seating.waiting_count and seating.free_seats(capacity) > 0:
         best = seating.best_waiting()
         assert best is not None
         promoted = Promoted(now, best.id, slot_id, seat_of)

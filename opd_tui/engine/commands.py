@@ -60,6 +60,58 @@ class Serve(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class CheckIn(Command):
+    """The patient has arrived: the token is present, and the doctor's room may call it."""
+
+    kind: ClassVar[str] = "check-in"
+    token_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallNext(Command):
+    """The doctor's room calls its next patient: the best present booked token of the earliest
+    slot that has one. The called token holds its seat, as a served one does."""
+
+    kind: ClassVar[str] = "call-next"
+    doctor_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Command):
+    """The room calls this present booked token, in turn or out of it."""
+
+    kind: ClassVar[str] = "call"
+    token_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnToQueue(Command):
+    """A called patient did not come to the room: booked and present again, and the rule
+    decides anew whether they keep their seat."""
+
+    kind: ClassVar[str] = "return"
+    token_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoShowOverdue(Command):
+    """Every overdue token (booked, not checked in, its slot over by more than the grace period)
+    of the doctor, or of the whole day, is marked no-show at once; freed seats promote."""
+
+    kind: ClassVar[str] = "overdue"
+    doctor_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetRoom(Command):
+    """The doctor works in ``room`` from now; ``""`` clears it."""
+
+    kind: ClassVar[str] = "room"
+    doctor_id: str
+    room: str
+
+
+@dataclass(frozen=True, slots=True)
 class Bump(Command):
     """A live token's priority one class up (or down), or to the priority of source ``to``."""
 
@@ -111,6 +163,7 @@ class AddDoctor(Command):
     doctor_id: str
     name: str
     specialty: str
+    room: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +190,12 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         Cancel,
         NoShow,
         Serve,
+        CheckIn,
+        CallNext,
+        Call,
+        ReturnToQueue,
+        NoShowOverdue,
+        SetRoom,
         Bump,
         Move,
         Rename,

@@ -12,7 +12,18 @@ from operator import attrgetter
 from typing import Any
 
 from .errors import Conflict, Invalid, NotFound
-from .model import BOOKED, DEFAULT_PRIORITIES, WAITING, Doctor, Slot, Source, Token
+from .model import (
+    BOOKED,
+    CALLED,
+    DEFAULT_PRIORITIES,
+    WAITING,
+    Doctor,
+    Slot,
+    Source,
+    Status,
+    Token,
+    VisitRules,
+)
 from .seating import Seating
 
 
@@ -30,15 +41,21 @@ class Day:
         "seating",
         "slots",
         "tokens",
+        "visit",
     )
 
-    def __init__(self, priorities: Mapping[Source, int] | Mapping[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        priorities: Mapping[Source, int] | Mapping[str, int] | None = None,
+        visit: VisitRules | None = None,
+    ) -> None:
         self.priorities: dict[Source, int] = dict(DEFAULT_PRIORITIES)
         for source, priority in (priorities or {}).items():
             if not isinstance(priority, int) or isinstance(priority, bool):
                 raise Invalid(f"priority of {source} must be a whole number, not {priority!r}")
             self.priorities[Source.parse(source)] = priority
         self.levels = sorted(set(self.priorities.values()))  # the priority classes, lowest first
+        self.visit = visit or VisitRules()
         self.doctors: dict[str, Doctor] = {}
         self.doctor_slots: dict[str, list[Slot]] = {}
         self.slots: dict[str, Slot] = {}
@@ -72,7 +89,7 @@ class Day:
             raise NotFound(f"unknown token {token_id!r}") from None
         status = token.status
         if status is not BOOKED and status is not WAITING:  # not status.is_live, but quicker
-            raise Conflict(f"cannot {verb} {token.number}: it is {status.value.lower()}")
+            raise Conflict(f"cannot {verb} {token.number}: it is {state(status)}")
         return token
 
     def slot_name(self, slot: Slot) -> str:
@@ -91,6 +108,11 @@ class Day:
         return copy
 
 
+def state(status: Status) -> str:
+    """A status as a refusal says it: ``cancelled``, ``in the room``."""
+    return "in the room" if status is CALLED else status.value.lower().replace("_", "-")
+
+
 token_fields: Callable[[Token], tuple[Any, ...]] = attrgetter(
     "id",
     "number",
@@ -102,6 +124,10 @@ token_fields: Callable[[Token], tuple[Any, ...]] = attrgetter(
     "status",
     "arrived_at",
     "preemptions",
+    "checked_in",
+    "called_at",
+    "unanswered",
+    "minutes",
     "_entry",
 )
 """A token's fields in ``Token``'s order, its seating entry last: a copy's, or a snapshot's record."""

@@ -19,7 +19,18 @@ from .actions import MAX_DELAY_MINUTES, Clock, Done
 from .day import Day, copied
 from .errors import Conflict, Invalid
 from .events import Event
-from .model import CANCELLED, NO_SHOW, Doctor, Slot, SlotView, Source, Stats, Token
+from .model import (
+    CANCELLED,
+    NO_SHOW,
+    Doctor,
+    Queue,
+    Slot,
+    SlotView,
+    Source,
+    Stats,
+    Token,
+    VisitRules,
+)
 from .snapshot import Snapshot, revert_to, take, thaw
 from .undo import take_back, unmake
 
@@ -37,9 +48,10 @@ class Engine:
         *,
         clock: Clock = datetime.now,
         priorities: Mapping[Source, int] | Mapping[str, int] | None = None,
+        visit: VisitRules | None = None,
     ) -> None:
         self._clock = clock
-        self._day = Day(priorities)
+        self._day = Day(priorities, visit)
         self._lock = threading.RLock()
         # This engine's own last actions, newest last: (action, its events, the moved token as
         # it was before a move). Replaying events empties it (undo never crosses another desk),
@@ -57,6 +69,11 @@ class Engine:
     def priorities(self, priorities: dict[Source, int]) -> None:
         self._day.priorities = priorities
 
+    @property
+    def visit(self) -> VisitRules:
+        """The clinic's rules for the visit: the grace period, the calls before no-show."""
+        return self._day.visit
+
     def now(self) -> datetime:
         """The engine's clock: the time its events are stamped with."""
         return self._clock()
@@ -73,6 +90,18 @@ class Engine:
                 return self.no_show(token_id)
             case commands.Serve(token_id=token_id):
                 return self.serve(token_id)
+            case commands.CheckIn(token_id=token_id):
+                return self.check_in(token_id)
+            case commands.CallNext(doctor_id=doctor_id):
+                return self.call_next(doctor_id)
+            case commands.Call(token_id=token_id):
+                return self.call(token_id)
+            case commands.ReturnToQueue(token_id=token_id):
+                return self.return_to_queue(token_id)
+            case commands.NoShowOverdue(doctor_id=doctor_id):
+                return self.no_show_overdue(doctor_id)
+            case commands.SetRoom(doctor_id=doctor_id, room=room):
+                return self.set_room(doctor_id, room)
             case commands.Bump(token_id=token_id, up=up, to=to):
                 return self.bump(token_id, up=up, to=to)
             case commands.Move(token_id=token_id, slot_id=slot_id):
@@ -84,7 +113,7 @@ class Engine:
             case commands.Delay(doctor_id=doctor_id, minutes=minutes):
                 return self.delay(doctor_id, minutes)
             case commands.AddDoctor(doctor_id=doctor_id, name=name, specialty=specialty):
-                return self.add_doctor(doctor_id, name, specialty)
+                return self.add_doctor(doctor_id, name, specialty, command.room)
             case commands.AddSlot(slot_id=slot_id, doctor_id=doctor_id, start=start, end=end):
                 return self.add_slot(slot_id, doctor_id, start, end, command.capacity)
             case commands.Undo():
@@ -92,9 +121,9 @@ class Engine:
         raise Invalid(f"unknown action {command!r}")
 
     # ------------------------------------------------------------ operations
-    def add_doctor(self, doctor_id: str, name: str, specialty: str) -> list[Event]:
+    def add_doctor(self, doctor_id: str, name: str, specialty: str, room: str = "") -> list[Event]:
         with self._lock:
-            events = actions.add_doctor(self._day, self._clock, doctor_id, name, specialty)
+            events = actions.add_doctor(self._day, self._clock, doctor_id, name, specialty, room)
             self._cannot_roll_back()
             return events
 
@@ -129,6 +158,36 @@ class Engine:
         """The patient has been seen: the token keeps its seat and can no longer be preempted."""
         with self._lock:
             return self._did(actions.serve(self._day, self._clock, token_id))
+
+    def check_in(self, token_id: str) -> list[Event]:
+        """The patient has arrived: present from now, so the room may call them once seated."""
+        with self._lock:
+            return self._did(actions.check_in(self._day, self._clock, token_id))
+
+    def call_next(self, doctor_id: str) -> list[Event]:
+        """The doctor's room calls the best present booked token of its earliest slot."""
+        with self._lock:
+            return self._did(actions.call_next(self._day, self._clock, doctor_id))
+
+    def call(self, token_id: str) -> list[Event]:
+        """The room calls this present booked token, in turn or out of it."""
+        with self._lock:
+            return self._did(actions.call(self._day, self._clock, token_id))
+
+    def return_to_queue(self, token_id: str) -> list[Event]:
+        """A called patient did not come: booked and present again, and the rule re-applies."""
+        with self._lock:
+            return self._did(actions.return_to_queue(self._day, self._clock, token_id))
+
+    def no_show_overdue(self, doctor_id: str | None = None) -> list[Event]:
+        """Mark every overdue token of the doctor (or of the day) no-show, as one action."""
+        with self._lock:
+            return self._did(actions.no_show_overdue(self._day, self._clock, doctor_id))
+
+    def set_room(self, doctor_id: str, room: str) -> list[Event]:
+        """The doctor works in ``room`` from now."""
+        with self._lock:
+            return self._did(actions.set_room(self._day, self._clock, doctor_id, room))
 
     def rename(self, token_id: str, patient: str) -> list[Event]:
         """Correct the patient's name; the token keeps its number and its place."""
@@ -278,7 +337,8 @@ class Engine:
     def restore(cls, snapshot: Snapshot, *, clock: Clock = datetime.now) -> Engine:
         """A new engine holding exactly the day ``snapshot`` froze, with nothing to undo (as after
         a replay of the day's events); ``clock`` stamps its events from now on."""
-        engine = cls(clock=clock, priorities=dict(snapshot.layout.priorities))
+        layout = snapshot.layout
+        engine = cls(clock=clock, priorities=dict(layout.priorities), visit=layout.visit)
         thaw(snapshot, engine._day)
         return engine
 
@@ -318,9 +378,28 @@ class Engine:
             return replace(self._day.slot(slot_id))
 
     def slot_view(self, slot_id: str) -> SlotView:
-        """The slot's booked list with estimated times, and its waitlist, both in rank order."""
+        """The slot's seats with estimated times (a present patient's: the expected call), and
+        its waitlist, both in rank order."""
         with self._lock:
-            return queries.slot_view(self._day, slot_id)
+            return queries.slot_view(self._day, slot_id, self._clock())
+
+    def queue(self, doctor_id: str) -> Queue:
+        """The doctor's patients as the room sees them now: in the room, next up with expected
+        call times, booked but not arrived, overdue."""
+        with self._lock:
+            return queries.queue(self._day, doctor_id, self._clock())
+
+    def overdue(self, doctor_id: str | None = None) -> list[Token]:
+        """Booked tokens not checked in whose slot ended more than the grace period ago."""
+        with self._lock:
+            found = actions.overdue(self._day, doctor_id, self._clock())
+            return [copied(token) for _, tokens in found for token in tokens]
+
+    def next_in_turn(self, doctor_id: str) -> Token | None:
+        """Whom the doctor's room would call next, if anyone."""
+        with self._lock:
+            found = actions.next_in_turn(self._day, doctor_id)
+            return None if found is None else copied(found[1])
 
     def token(self, token_id: str) -> Token:
         """A copy of one token, found in O(1)."""

@@ -6,7 +6,7 @@ the journal can rebuild a day from them without asking the rules again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -25,6 +25,7 @@ class DoctorAdded(Event):
     doctor_id: str
     name: str
     specialty: str
+    room: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,47 @@ class Served(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class CheckedIn(Event):
+    """The patient arrived and checked in: the token is present and can be called."""
+
+    kind: ClassVar[str] = "checked-in"
+    token_id: str
+    slot_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Called(Event):
+    """A present booked token was called into the room: it holds its seat, as a served one does.
+    ``in_turn`` is False when it was called out of the doctor's call order."""
+
+    kind: ClassVar[str] = "called"
+    token_id: str
+    slot_id: str
+    in_turn: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Returned(Event):
+    """A called patient did not come to the room: back to the queue, booked and present, an
+    unanswered call more. ``called_at`` is the call this ends."""
+
+    kind: ClassVar[str] = "returned"
+    token_id: str
+    slot_id: str
+    called_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RoomSet(Event):
+    """A doctor works in room ``new`` from now (``""``: no room given)."""
+
+    kind: ClassVar[str] = "room-set"
+    doctor_id: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
 class Bumped(Event):
     kind: ClassVar[str] = "bumped"
     token_id: str
@@ -188,12 +230,17 @@ class TokenRestored(Event):
     arrived_at: datetime
     status: Status
     preemptions: int
+    checked_in: datetime | None = None
+    called_at: datetime | None = None
+    unanswered: int = 0
+    minutes: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class SlotRestored(Event):
     """A slot's settings and counts as they were before an action that was taken back;
-    ``served`` lists its seen tokens in the order they were seen."""
+    ``served`` lists its seen tokens in the order they were seen, ``called`` those in the room
+    in the order they were called."""
 
     kind: ClassVar[str] = "slot-restored"
     slot_id: str
@@ -204,6 +251,7 @@ class SlotRestored(Event):
     cancelled: int
     preemptions: int
     promotions: int
+    called: tuple[str, ...] = ()
 
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -218,6 +266,10 @@ EVENT_TYPES: dict[str, type[Event]] = {
         Cancelled,
         MarkedNoShow,
         Served,
+        CheckedIn,
+        Called,
+        Returned,
+        RoomSet,
         Bumped,
         Moved,
         Renamed,
@@ -236,14 +288,21 @@ def _slot_init(cls: type[Event]) -> Any:
 
     The one dataclasses writes for a frozen class calls ``object.__setattr__`` per field, which
     made building events the engine's largest cost; a slot's own descriptor does the same store
-    in about half the time. Fields, signature, equality, hashing and immutability are unchanged.
+    in about half the time. Fields, signature (defaults too), equality, hashing and
+    immutability are unchanged.
     """
     names = [f.name for f in fields(cls)]
     namespace = dict(globals())
-    for name in names:
-        owner = next(c for c in cls.__mro__ if name in vars(c))
-        namespace[f"_set_{name}"] = vars(owner)[name].__set__
-    lines = [f"def __init__(self, {', '.join(names)}):"]
+    params = []
+    for f in fields(cls):
+        owner = next(c for c in cls.__mro__ if f.name in vars(c))
+        namespace[f"_set_{f.name}"] = vars(owner)[f.name].__set__
+        if f.default is MISSING:
+            params.append(f.name)
+        else:
+            namespace[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+    lines = [f"def __init__(self, {', '.join(params)}):"]
     lines += [f"    _set_{name}(self, {name})" for name in names]
     exec("\n".join(lines), namespace)
     init = namespace["__init__"]

@@ -20,8 +20,10 @@ from .errors import Invalid
 from .events import (
     Booked,
     Bumped,
+    Called,
     Cancelled,
     CapacityChanged,
+    CheckedIn,
     Delayed,
     DoctorAdded,
     Event,
@@ -31,6 +33,8 @@ from .events import (
     Preempted,
     Promoted,
     Renamed,
+    Returned,
+    RoomSet,
     Served,
     SlotAdded,
     SlotRestored,
@@ -41,6 +45,7 @@ from .events import (
 )
 from .model import (
     BOOKED,
+    CALLED,
     CANCELLED,
     NO_SHOW,
     SERVED,
@@ -61,7 +66,7 @@ Invert = Callable[[Day, Any, Token | None], None]
 # ------------------------------------------------------------------ set-up
 def apply_doctor_added(day: Day, event: DoctorAdded) -> None:
     doctor_id = event.doctor_id
-    day.doctors[doctor_id] = Doctor(doctor_id, event.name, event.specialty)
+    day.doctors[doctor_id] = Doctor(doctor_id, event.name, event.specialty, event.room)
     day.doctor_slots[doctor_id] = []
     day.numbers[doctor_id] = 0
 
@@ -183,8 +188,14 @@ def invert_marked_no_show(day: Day, event: MarkedNoShow, before: Token | None) -
 
 
 def apply_served(day: Day, event: Served) -> None:
+    """Seen: from the room, with the consultation's minutes, or straight from a seat."""
     seating, token = day.seating[event.slot_id], day.tokens[event.token_id]
-    seating.remove(token)
+    if token.status is CALLED:
+        seating.called.remove(token)
+        assert token.called_at is not None
+        token.minutes = round((event.at - token.called_at).total_seconds() / 60, 2)
+    else:
+        seating.remove(token)
     token.status = SERVED
     seating.served.append(token)
 
@@ -192,7 +203,64 @@ def apply_served(day: Day, event: Served) -> None:
 def invert_served(day: Day, event: Served, before: Token | None) -> None:
     seating, token = day.seating[event.slot_id], day.tokens[event.token_id]
     seating.served.remove(token)
-    seating.seat(day.reopened(token))
+    token = day.reopened(token)
+    if token.called_at is None:
+        seating.seat(token)
+    else:
+        token.minutes = None
+        token.status = CALLED
+        seating.called.append(token)
+
+
+# ------------------------------------------------------------------ the visit
+def apply_checked_in(day: Day, event: CheckedIn) -> None:
+    token = day.tokens[event.token_id]
+    token.checked_in = event.at
+    day.seating[event.slot_id].arrived(token)
+
+
+def invert_checked_in(day: Day, event: CheckedIn, before: Token | None) -> None:
+    day.tokens[event.token_id].checked_in = None  # its entry for the room's call goes stale
+
+
+def apply_called(day: Day, event: Called) -> None:
+    seating, token = day.seating[event.slot_id], day.tokens[event.token_id]
+    seating.remove(token)
+    token.status, token.called_at = CALLED, event.at
+    seating.called.append(token)
+
+
+def invert_called(day: Day, event: Called, before: Token | None) -> None:
+    seating, token = day.seating[event.slot_id], day.tokens[event.token_id]
+    seating.called.remove(token)
+    token.called_at = None
+    seating.seat(token)
+
+
+def apply_returned(day: Day, event: Returned) -> None:
+    seating, token = day.seating[event.slot_id], day.tokens[event.token_id]
+    seating.called.remove(token)
+    token.called_at = None
+    token.unanswered += 1
+    seating.seat(token)
+
+
+def invert_returned(day: Day, event: Returned, before: Token | None) -> None:
+    seating, token = day.seating[event.slot_id], day.tokens[event.token_id]
+    seating.remove(token)
+    token.unanswered -= 1
+    token.status, token.called_at = CALLED, event.called_at
+    seating.called.append(token)
+
+
+def apply_room_set(day: Day, event: RoomSet) -> None:
+    doctor = day.doctors[event.doctor_id]
+    day.doctors[doctor.id] = Doctor(doctor.id, doctor.name, doctor.specialty, event.new)
+
+
+def invert_room_set(day: Day, event: RoomSet, before: Token | None) -> None:
+    doctor = day.doctors[event.doctor_id]
+    day.doctors[doctor.id] = Doctor(doctor.id, doctor.name, doctor.specialty, event.old)
 
 
 # ---------------------------------------------------------- a token bumped or moved
@@ -281,11 +349,15 @@ def apply_token_restored(day: Day, event: TokenRestored) -> None:
         )
     elif token.status is BOOKED or token.status is WAITING:
         day.seating[token.slot_id].remove(token)
+    elif token.status is CALLED:
+        day.seating[token.slot_id].called.remove(token)
     else:
         token = day.reopened(token)
     token.number, token.patient, token.source = event.number, event.patient, event.source
     token.priority, token.arrival, token.slot_id = event.priority, event.arrival, event.slot_id
     token.arrived_at, token.preemptions = event.arrived_at, event.preemptions
+    token.checked_in, token.called_at = event.checked_in, event.called_at
+    token.unanswered, token.minutes = event.unanswered, event.minutes
     _put_back(day.seating[event.slot_id], token, event.status)
 
 
@@ -293,6 +365,7 @@ def apply_slot_restored(day: Day, event: SlotRestored) -> None:
     slot, seating = day.slots[event.slot_id], day.seating[event.slot_id]
     slot.capacity, slot.delay = event.capacity, event.delay
     seating.served = [day.tokens[t] for t in event.served]
+    seating.called = [day.tokens[t] for t in event.called]
     seating.no_shows, seating.cancelled = event.no_shows, event.cancelled
     seating.preemptions, seating.promotions = event.preemptions, event.promotions
 
@@ -309,6 +382,10 @@ KINDS: dict[type[Event], tuple[Apply, Invert | None]] = {
     Cancelled: (apply_cancelled, invert_cancelled),
     MarkedNoShow: (apply_marked_no_show, invert_marked_no_show),
     Served: (apply_served, invert_served),
+    CheckedIn: (apply_checked_in, invert_checked_in),
+    Called: (apply_called, invert_called),
+    Returned: (apply_returned, invert_returned),
+    RoomSet: (apply_room_set, invert_room_set),
     Bumped: (apply_bumped, invert_bumped),
     Renamed: (apply_renamed, invert_renamed),
     Moved: (apply_moved, invert_moved),
@@ -352,11 +429,15 @@ def _apply_of(event: object) -> Apply:
 
 
 def _put_back(seating: Seating, token: Token, status: Status) -> None:
-    """Give a token ``status`` again, in its slot's seats or waitlist when it is live."""
+    """Give a token ``status`` again, in its slot's seats or waitlist when it is live, among
+    those in the room when it was called."""
     if status is BOOKED:
         seating.seat(token)
     elif status is WAITING:
         seating.wait(token)
+    elif status is CALLED:
+        token.status = status
+        seating.called.append(token)
     else:
         token.status = status
 

@@ -48,17 +48,26 @@ class Status(StrEnum):
     SERVED = "SERVED"
     CANCELLED = "CANCELLED"
     NO_SHOW = "NO_SHOW"
+    CALLED = "CALLED"
 
     @property
     def is_live(self) -> bool:
-        """Live tokens still compete for a seat; served and closed ones do not."""
+        """Live tokens still compete for a seat; called, served and closed ones do not."""
         return self is BOOKED or self is WAITING
+
+    @property
+    def holds_seat(self) -> bool:
+        """Called and served tokens keep their seat whatever arrives: the rule's locked seats."""
+        return self is CALLED or self is SERVED
 
 
 # The statuses as plain names, for the engine's hot paths: on CPython 3.11 a member looked up on
 # its enum class (``Status.BOOKED``) costs about 0.1 µs, as much as a small function call.
 BOOKED, WAITING, SERVED = Status.BOOKED, Status.WAITING, Status.SERVED
-CANCELLED, NO_SHOW = Status.CANCELLED, Status.NO_SHOW
+CANCELLED, NO_SHOW, CALLED = Status.CANCELLED, Status.NO_SHOW, Status.CALLED
+
+ROOM_LENGTH = 16
+"""The longest room label: it is a door sign (``3``, ``OPD-2B``), shown beside a doctor's name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +75,7 @@ class Doctor:
     id: str
     name: str
     specialty: str
+    room: str = ""  # where the doctor sees patients today; "" until the clinic says
 
     @property
     def code(self) -> str:
@@ -129,6 +139,13 @@ class Token:
     status: Status
     arrived_at: datetime
     preemptions: int = 0
+    # The visit: when the patient checked in (present), when they were last called into the
+    # room, how many calls went unanswered (the token came back to the queue), and how many
+    # minutes the consultation took (called → seen; None when seen without a call).
+    checked_in: datetime | None = None
+    called_at: datetime | None = None
+    unanswered: int = 0
+    minutes: float | None = None
     # The token's live heap entry in its slot's seating (see Seating). Only a restore from a
     # snapshot gives it when making a token: a snapshot keeps it with the other fields.
     _entry: tuple[int, str] | None = field(default=None, repr=False, compare=False)
@@ -137,6 +154,11 @@ class Token:
     def rank(self) -> int:
         """Higher ranks first: priority, then earlier arrival. Arrivals are unique, so ranks are."""
         return (self.priority << 40) - self.arrival
+
+    @property
+    def present(self) -> bool:
+        """Whether the patient has checked in: only present patients are called."""
+        return self.checked_in is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +180,49 @@ class SlotView:
 
 
 @dataclass(frozen=True, slots=True)
+class Expected:
+    """A present booked token and when it should be called, from its place in the doctor's call
+    order and the minutes a consultation takes."""
+
+    token: Token
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    """One doctor's patients as the room sees them: in the room now, present in call order with
+    expected call times, booked but not arrived, and overdue (not arrived, slot over by more than
+    the grace period). ``minutes`` is the observed median consultation, None before any."""
+
+    doctor: Doctor
+    in_room: tuple[Token, ...]
+    next_up: tuple[Expected, ...]
+    not_arrived: tuple[Token, ...]
+    overdue: tuple[Token, ...]
+    minutes: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class VisitRules:
+    """A clinic's rules for the visit: booked patients not checked in ``grace`` minutes after
+    their slot ended are overdue; after ``calls`` unanswered calls no-show is offered."""
+
+    grace: int = 15
+    calls: int = 3
+
+    def __post_init__(self) -> None:
+        for name, low in (("grace", 0), ("calls", 1)):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= 720:
+                raise Invalid(
+                    f"visit {name} must be a whole number from {low} to 720, not {value!r}"
+                )
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
-    """Counts for a slot or a doctor; utilisation is occupied seats (booked + served) ÷ capacity."""
+    """Counts for a slot or a doctor; utilisation is occupied seats (booked + called + served)
+    ÷ capacity."""
 
     capacity: int = 0
     booked: int = 0
@@ -169,10 +232,11 @@ class Stats:
     cancelled: int = 0
     preemptions: int = 0
     promotions: int = 0
+    called: int = 0
 
     @property
     def occupied(self) -> int:
-        return self.booked + self.served
+        return self.booked + self.called + self.served
 
     @property
     def utilisation(self) -> float:

@@ -7,10 +7,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime, timedelta
+from statistics import median
 
+from .actions import overdue
 from .day import Day, copied
 from .errors import Invalid, NotFound
-from .model import Doctor, Seat, Slot, SlotView, Stats, Token, format_hhmm
+from .model import (
+    Doctor,
+    Expected,
+    Queue,
+    Seat,
+    Slot,
+    SlotView,
+    Stats,
+    Token,
+    format_hhmm,
+)
+
+RECENT = 5
+"""How many of a doctor's latest consultations the wait estimate takes the median of."""
 
 
 def doctor(day: Day, doctor_id: str) -> Doctor:
@@ -27,20 +43,109 @@ def slots(day: Day, doctor_id: str | None = None) -> list[Slot]:
     return [replace(slot) for slot in day.slots_of(doctor_id)]
 
 
-def slot_view(day: Day, slot_id: str) -> SlotView:
-    """The slot's booked list with estimated times, and its waitlist, both in rank order."""
+def slot_view(day: Day, slot_id: str, now: datetime | None = None) -> SlotView:
+    """The slot's seats (served, in the room, then booked in rank order) with estimated times,
+    and its waitlist in rank order. Given ``now``, a present booked token's estimate is its
+    expected call time (see ``queue``); any other's is its place in the slot's schedule."""
     slot = day.slot(slot_id)
     seating = day.seating[slot_id]
-    booked = seating.served + seating.booked_tokens()
+    live = seating.booked_tokens()
+    booked = seating.served + seating.called + live
     length = slot.end_min - slot.start_min
     per_seat = length / max(slot.capacity, len(booked), 1)
     begin = slot.start_min + slot.delay
+    expected: dict[str, datetime] = {}
+    if now is not None and any(token.checked_in is not None for token in live):
+        expected = {e.token.id: e.at for e in _expected(day, slot.doctor_id, now)[1]}
     seats = tuple(
-        Seat(copied(token), i, format_hhmm(begin + round(i * per_seat)))
+        Seat(
+            copied(token),
+            i,
+            _clock(expected[token.id])
+            if token.id in expected
+            else format_hhmm(begin + round(i * per_seat)),
+        )
         for i, token in enumerate(booked)
     )
     waiting = tuple(map(copied, seating.waiting_tokens()))
     return SlotView(replace(slot), seats, waiting)
+
+
+def queue(day: Day, doctor_id: str, now: datetime) -> Queue:
+    """The doctor's patients as the room sees them at ``now`` (see ``Queue``)."""
+    slots_ = day.slots_of(doctor_id)
+    in_room, next_up, minutes = _expected(day, doctor_id, now)
+    late = [token for _, tokens in overdue(day, doctor_id, now) for token in tokens]
+    overdue_ids = {token.id for token in late}
+    absent = [
+        token
+        for slot in slots_
+        for token in day.seating[slot.id].booked_tokens()
+        if token.checked_in is None and token.id not in overdue_ids
+    ]
+    return Queue(
+        day.doctors[doctor_id],
+        tuple(map(copied, in_room)),
+        tuple(Expected(copied(e.token), e.at) for e in next_up),
+        tuple(map(copied, absent)),
+        tuple(map(copied, late)),
+        minutes,
+    )
+
+
+def consultation_minutes(day: Day, doctor_id: str) -> float | None:
+    """The median of the doctor's latest consultations today (called → seen), None before any."""
+    seen = [
+        (token.called_at + timedelta(minutes=token.minutes), token.minutes)
+        for slot in day.slots_of(doctor_id)
+        for token in day.seating[slot.id].served
+        if token.minutes is not None and token.called_at is not None
+    ]
+    if not seen:
+        return None
+    seen.sort()
+    return float(median(minutes for _, minutes in seen[-RECENT:]))
+
+
+def _expected(
+    day: Day, doctor_id: str, now: datetime
+) -> tuple[list[Token], list[Expected], float | None]:
+    """Who is in the doctor's room, each present booked token's expected call time in call
+    order, and the observed minutes per consultation. A consultation takes the observed median,
+    or before any is seen its slot's length ÷ capacity; the next call comes when the latest one
+    in the room should be done, and never before ``now``."""
+    observed = consultation_minutes(day, doctor_id)
+    in_room: list[Token] = []
+    order: list[tuple[Token, float]] = []
+    for slot in day.slots_of(doctor_id):
+        seating = day.seating[slot.id]
+        minutes = observed if observed is not None else _per_seat(slot)
+        in_room += seating.called
+        order += [(t, minutes) for t in seating.booked_tokens() if t.checked_in is not None]
+    start = now
+    for token in in_room:
+        assert token.called_at is not None
+        slot_minutes = observed if observed is not None else _per_seat(day.slots[token.slot_id])
+        start = max(start, token.called_at + timedelta(minutes=slot_minutes))
+    expected = []
+    for token, minutes in order:
+        expected.append(Expected(token, start))
+        start += timedelta(minutes=minutes)
+    in_room.sort(key=_called_at)
+    return in_room, expected, observed
+
+
+def _per_seat(slot: Slot) -> float:
+    return (slot.end_min - slot.start_min) / max(slot.capacity, 1)
+
+
+def _called_at(token: Token) -> datetime:
+    assert token.called_at is not None
+    return token.called_at
+
+
+def _clock(at: datetime) -> str:
+    return format_hhmm(at.hour * 60 + at.minute)
 
 
 def token_by_number(day: Day, number: str) -> Token:
@@ -75,12 +180,14 @@ def slot_stats(day: Day, slot_id: str) -> Stats:
         s.cancelled,
         s.preemptions,
         s.promotions,
+        len(s.called),
     )
 
 
 def totals(day: Day, slots: Iterable[Slot]) -> Stats:
     """The slots' counters summed in one pass: the dashboard asks after every action."""
     capacity = booked = waiting = served = no_shows = cancelled = preempted = promoted = 0
+    called = 0
     seating = day.seating
     for slot in slots:
         s = seating[slot.id]
@@ -92,4 +199,7 @@ def totals(day: Day, slots: Iterable[Slot]) -> Stats:
         cancelled += s.cancelled
         preempted += s.preemptions
         promoted += s.promotions
-    return Stats(capacity, booked, waiting, served, no_shows, cancelled, preempted, promoted)
+        called += len(s.called)
+    return Stats(
+        capacity, booked, waiting, served, no_shows, cancelled, preempted, promoted, called
+    )

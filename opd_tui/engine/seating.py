@@ -5,6 +5,11 @@ negated rank (the best on top). A token leaves a heap lazily: its entry stays un
 and counts as stale until then. A token's entry is live only while ``token._entry`` is that entry,
 so re-adding a token (after a bump, say) never resurrects an old entry.
 
+A third heap holds the present booked tokens, best first, for the room's next call: a token
+enters it when it is seated while checked in, or checks in while seated, and its entry counts
+only while the token is still booked, present, at that rank. Called tokens hold their seats
+beside the served ones, in ``called``: neither competes for a seat any more.
+
 An entry is ``(rank, token id)`` rather than ``(rank, token)``: a tuple of an int and a str holds
 nothing the garbage collector must follow, so it stops tracking it, which halves collection time
 on a hospital-sized day. The seating finds tokens by id in the engine's token map.
@@ -18,6 +23,7 @@ from heapq import heapify, heappop, heappush
 from .model import BOOKED, WAITING, Token
 
 _COMPACT_AT = 64
+Heap = tuple[tuple[int, str], ...]
 
 
 class Seating:
@@ -25,6 +31,8 @@ class Seating:
         "_tokens",
         "_booked",
         "_waiting",
+        "_present",
+        "called",
         "booked_count",
         "waiting_count",
         "served",
@@ -38,6 +46,8 @@ class Seating:
         self._tokens = tokens
         self._booked: list[tuple[int, str]] = []
         self._waiting: list[tuple[int, str]] = []
+        self._present: list[tuple[int, str]] = []  # (-rank, token id): the best on top
+        self.called: list[Token] = []
         self.booked_count = 0
         self.waiting_count = 0
         self.served: list[Token] = []
@@ -46,18 +56,20 @@ class Seating:
         self.preemptions = 0
         self.promotions = 0
 
-    def frozen(self) -> tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...], int, int]:
-        """Both heaps as they are and the live counts, for a snapshot of the day. Stale entries
+    def frozen(self) -> tuple[Heap, Heap, Heap, int, int]:
+        """The heaps as they are and the live counts, for a snapshot of the day. Stale entries
         are kept too: an entry is live while its token's ``_entry`` is that very object, and a
         snapshot keeps each live token's entry with it."""
-        return tuple(self._booked), tuple(self._waiting), self.booked_count, self.waiting_count
+        heaps = tuple(self._booked), tuple(self._waiting), tuple(self._present)
+        return *heaps, self.booked_count, self.waiting_count
 
     @classmethod
     def thawed(
         cls,
         tokens: Mapping[str, Token],
-        booked: tuple[tuple[int, str], ...],
-        waiting: tuple[tuple[int, str], ...],
+        booked: Heap,
+        waiting: Heap,
+        present: Heap,
         booked_count: int,
         waiting_count: int,
     ) -> Seating:
@@ -65,6 +77,7 @@ class Seating:
         from the same snapshot (an engine restored from it)."""
         seating = cls(tokens)
         seating._booked, seating._waiting = list(booked), list(waiting)
+        seating._present = list(present)
         seating.booked_count, seating.waiting_count = booked_count, waiting_count
         return seating
 
@@ -74,6 +87,14 @@ class Seating:
         token.status = BOOKED
         heappush(self._booked, entry)
         self.booked_count += 1
+        if token.checked_in is not None:
+            heappush(self._present, (-entry[0], entry[1]))
+
+    def arrived(self, token: Token) -> None:
+        """A token of this slot checked in: if it is seated, the room may call it."""
+        entry = token._entry
+        if token.status is BOOKED and entry is not None:
+            heappush(self._present, (-entry[0], entry[1]))
 
     def wait(self, token: Token) -> None:
         entry = (token.arrival - (token.priority << 40), token.id)  # -Token.rank
@@ -102,6 +123,23 @@ class Seating:
         """The waiting token a freed seat goes to: highest priority, earliest arrival."""
         return self._top(self._waiting)
 
+    def next_present(self) -> Token | None:
+        """The present booked token the room calls next: highest priority, earliest arrival."""
+        heap, tokens = self._present, self._tokens
+        while heap:
+            rank, token_id = heap[0]
+            token = tokens.get(token_id)
+            if (
+                token is not None
+                and token.status is BOOKED
+                and token.checked_in is not None
+                and token._entry is not None
+                and token._entry[0] == -rank
+            ):
+                return token
+            heappop(heap)
+        return None
+
     def _top(self, heap: list[tuple[int, str]]) -> Token | None:
         """The token on top of ``heap``, dropping the stale entries above it."""
         while heap:
@@ -113,7 +151,11 @@ class Seating:
         return None
 
     def free_seats(self, capacity: int) -> int:
-        return capacity - len(self.served) - self.booked_count
+        return capacity - len(self.served) - len(self.called) - self.booked_count
+
+    def held(self) -> int:
+        """Seats no arrival can take: the called and the served."""
+        return len(self.served) + len(self.called)
 
     def booked_tokens(self) -> list[Token]:
         """Live booked tokens, best first."""

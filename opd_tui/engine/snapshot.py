@@ -28,7 +28,9 @@ from typing import Any, cast
 from .day import Day, token_fields
 from .events import (
     Bumped,
+    Called,
     CapacityChanged,
+    CheckedIn,
     Delayed,
     Event,
     Left,
@@ -37,23 +39,43 @@ from .events import (
     Preempted,
     Promoted,
     Renamed,
+    Returned,
     Served,
 )
-from .model import BOOKED, WAITING, Doctor, Slot, Source, Status, Token
+from .model import BOOKED, CALLED, WAITING, Doctor, Slot, Source, Status, Token, VisitRules
 from .seating import Seating
 
 Entry = tuple[int, str]
 
-TokenRecord = tuple[str, str, str, Source, int, int, str, Status, datetime, int, Entry | None]
-"""A live token's fields in ``Token``'s order: id, number, patient, source, priority, arrival,
-slot id, status, arrival time, preemptions, and its entry in its slot's seating."""
+TokenRecord = tuple[
+    str,
+    str,
+    str,
+    Source,
+    int,
+    int,
+    str,
+    Status,
+    datetime,
+    int,
+    datetime | None,
+    datetime | None,
+    int,
+    float | None,
+    Entry | None,
+]
+"""A live or called token's fields in ``Token``'s order: id, number, patient, source, priority,
+arrival, slot id, status, arrival time, preemptions, the visit's check-in, call, unanswered calls
+and minutes, and its entry in its slot's seating."""
 
+Heap = tuple[Entry, ...]
 SlotRecord = tuple[
-    int, int, tuple[Token, ...], int, int, int, int, tuple[Entry, ...], tuple[Entry, ...], int, int
+    int, int, tuple[Token, ...], tuple[str, ...], int, int, int, int, Heap, Heap, Heap, int, int
 ]
 """A slot's capacity and delay; its served tokens (closed, so shared) in the order they were seen;
-its no-show, cancellation, preemption and promotion counts; then its seating as ``Seating.frozen``
-gives it: both heaps as they are, stale entries and all, and the live counts."""
+the ids of those in the room, in the order they were called; its no-show, cancellation,
+preemption and promotion counts; then its seating as ``Seating.frozen`` gives it: the heaps as
+they are, stale entries and all, and the live counts."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -61,6 +83,7 @@ class Layout:
     """What set-up made, which a day's actions never change: shared along a run of snapshots."""
 
     priorities: tuple[tuple[Source, int], ...]
+    visit: VisitRules
     doctors: tuple[Doctor, ...]
     slots: tuple[tuple[str, str, int, int], ...]  # id, doctor id, start and end minute, in order
     index: dict[str, int] = field(init=False)  # a slot's place in ``slots``; never changed
@@ -77,7 +100,7 @@ class Snapshot:
     """
 
     layout: Layout
-    tokens: tuple[Token | TokenRecord, ...]  # closed: the token; live: its record; in engine order
+    tokens: tuple[Token | TokenRecord, ...]  # closed: the token; else its record; in engine order
     slots: tuple[SlotRecord, ...]  # in ``layout.slots`` order
     numbers: tuple[int, ...]  # each doctor's last number given out, in ``layout.doctors`` order
     arrivals: int
@@ -182,6 +205,7 @@ def revert_to(day: Day, snapshot: Snapshot, events: Iterable[Event]) -> bool:
 def _whole(day: Day) -> Snapshot:
     layout = Layout(
         tuple(day.priorities.items()),
+        day.visit,
         tuple(day.doctors.values()),
         tuple((s.id, s.doctor_id, s.start_min, s.end_min) for s in day.slots.values()),
     )
@@ -199,10 +223,12 @@ def _whole(day: Day) -> Snapshot:
 def _put_slot_back(day: Day, slot_id: str, record: SlotRecord) -> None:
     """A slot's settings, counts and seating as ``record`` froze them."""
     slot = day.slots[slot_id]
-    slot.capacity, slot.delay, served = record[:3]
-    seating = day.seating[slot_id] = Seating.thawed(day.tokens, *record[7:])
+    slot.capacity, slot.delay, served, called = record[:4]
+    tokens = day.tokens
+    seating = day.seating[slot_id] = Seating.thawed(tokens, *record[8:])
     seating.served = list(served)
-    seating.no_shows, seating.cancelled, seating.preemptions, seating.promotions = record[3:7]
+    seating.called = [tokens[token_id] for token_id in called]
+    seating.no_shows, seating.cancelled, seating.preemptions, seating.promotions = record[4:8]
 
 
 def _slot_record(day: Day, slot_id: str, served: tuple[Token, ...] = ()) -> SlotRecord:
@@ -215,6 +241,7 @@ def _slot_record(day: Day, slot_id: str, served: tuple[Token, ...] = ()) -> Slot
         slot.capacity,
         slot.delay,
         served,
+        tuple([token.id for token in seating.called]),
         seating.no_shows,
         seating.cancelled,
         seating.preemptions,
@@ -234,7 +261,21 @@ def _named(events: Iterable[Event]) -> tuple[dict[str, None], dict[str, None]] |
     token_ids: dict[str, None] = {}
     slot_ids: dict[str, None] = {}
     for event in events:
-        if isinstance(event, (Placed, Left, Served, Preempted, Promoted, Bumped, Renamed)):
+        if isinstance(
+            event,
+            (
+                Placed,
+                Left,
+                Served,
+                Preempted,
+                Promoted,
+                Bumped,
+                Renamed,
+                CheckedIn,
+                Called,
+                Returned,
+            ),
+        ):
             token_ids[event.token_id] = slot_ids[event.slot_id] = None
         elif isinstance(event, Moved):
             token_ids[event.token_id] = slot_ids[event.from_slot] = None
@@ -267,8 +308,11 @@ def _thawed(token: Token | TokenRecord) -> Token:
 
 def _frozen(token: Token) -> Token | TokenRecord:
     """How a snapshot keeps a token: a closed one as itself (it never changes in place), a live
-    one as its fields."""
-    return _token_record(token) if token.status is BOOKED or token.status is WAITING else token
+    or called one as its fields."""
+    status = token.status
+    if status is BOOKED or status is WAITING or status is CALLED:
+        return _token_record(token)
+    return token
 
 
 def _start(slot: Slot) -> int:

@@ -16,6 +16,7 @@ from .events import (
     Event,
     Moved,
     Placed,
+    RoomSet,
     SlotRestored,
     TokenRestored,
     TokenWithdrawn,
@@ -30,14 +31,19 @@ def take_back(day: Day, done: Done, clock: Clock) -> list[Event]:
     on the waitlist, a booking withdrawn; token ids and numbers are not reused. The events say
     what was undone, then how each touched token and slot now is."""
     action, events, before = done
-    subject = _subject(day, events, before)
+    subject = _subject(day, action, events, before)
     tokens: set[str] = set()
     slots: set[str] = set()
+    rooms: list[RoomSet] = []
     for event in reversed(events):
         invert(day, event, before)
-        _touched(event, tokens, slots)
+        if isinstance(event, RoomSet):
+            rooms.append(event)
+        else:
+            _touched(event, tokens, slots)
     now = clock()
     undone: list[Event] = [Undone(now, action, subject)]
+    undone += [RoomSet(now, e.doctor_id, e.new, e.old) for e in rooms]
     for token_id in sorted(tokens):
         token = day.tokens.get(token_id)
         if token is None:
@@ -57,6 +63,7 @@ def take_back(day: Day, done: Done, clock: Clock) -> list[Event]:
                 seating.cancelled,
                 seating.preemptions,
                 seating.promotions,
+                tuple(t.id for t in seating.called),
             )
         )
     return undone
@@ -77,14 +84,19 @@ def unmake(day: Day, actions: Iterable[Done]) -> None:
                     day.numbers[doctor_id] = int(event.number.rpartition("-")[2]) - 1
 
 
-def _subject(day: Day, events: list[Event], before: Token | None) -> str:
+def _subject(day: Day, action: str, events: list[Event], before: Token | None) -> str:
     """What an action was about, in a few words: its token, slot or doctor."""
     first = events[-1] if isinstance(events[-1], Placed) else events[0]
+    if action == "overdue":
+        marked = sum(1 for e in events if type(e).kind == "no-show")
+        return f"{marked} overdue marked no-show"
     match first:
         case CapacityChanged(slot_id=slot_id, old=old, new=new):
             return f"{day.slot_name(day.slots[slot_id])}, {old} → {new} seats"
         case Delayed(doctor_id=doctor_id, minutes=minutes):
             return f"{day.doctors[doctor_id].name} {minutes:+d} min"
+        case RoomSet(doctor_id=doctor_id, new=new):
+            return f"{day.doctors[doctor_id].name} in room {new or '(none)'}"
     token = before or day.tokens[getattr(first, "token_id")]  # noqa: B009
     return f"{token.number} {token.patient}"
 
@@ -119,4 +131,8 @@ def _restored(now: datetime, token: Token) -> TokenRestored:
         token.arrived_at,
         token.status,
         token.preemptions,
+        token.checked_in,
+        token.called_at,
+        token.unanswered,
+        token.minutes,
     )

@@ -1,7 +1,9 @@
 """Events to JSON and back, driven by each event's own fields, so a new event kind needs no code here.
 
 Every field type the engine uses has a converter; a field of an unknown type fails at import time
-rather than writing something that cannot be read back.
+rather than writing something that cannot be read back. A field with a default (one added after
+a kind was first recorded, say) is not written while it holds its default, and reads as its
+default when it is missing: events recorded before it existed read, and export, as they did.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import operator
 import types
 import typing
 from collections.abc import Callable, Sequence
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -31,10 +33,18 @@ def _exact(kind: type) -> Convert:
     return convert
 
 
+def _number(value: Any) -> float:
+    if type(value) is not float and type(value) is not int:
+        raise TypeError(f"expected a number, got {type(value).__name__}")
+    return float(value)
+
+
 def _converter(hint: Any) -> Convert:
     """How a stored JSON value becomes a field of type ``hint`` again (checked, never guessed)."""
-    if hint is str or hint is int:
+    if hint is str or hint is int or hint is bool:
         return _exact(hint)
+    if hint is float:
+        return _number
     if hint is datetime:
         return datetime.fromisoformat
     if isinstance(hint, type) and issubclass(hint, Enum):
@@ -49,12 +59,18 @@ def _converter(hint: Any) -> Convert:
     raise TypeError(f"the journal cannot store a field of type {hint!r}")
 
 
-def _fields_of(cls: type[Event]) -> tuple[tuple[str, Convert], ...]:
+_REQUIRED: Any = MISSING
+
+
+def _fields_of(cls: type[Event]) -> tuple[tuple[str, Convert, Any], ...]:
+    """Each stored field's name, converter and default (``MISSING``: it must be there)."""
     hints = typing.get_type_hints(cls)
-    return tuple((f.name, _converter(hints[f.name])) for f in fields(cls) if f.name != "at")
+    return tuple(
+        (f.name, _converter(hints[f.name]), f.default) for f in fields(cls) if f.name != "at"
+    )
 
 
-_FIELDS: dict[str, tuple[tuple[str, Convert], ...]] = {
+_FIELDS: dict[str, tuple[tuple[str, Convert, Any], ...]] = {
     kind: _fields_of(cls) for kind, cls in EVENT_TYPES.items()
 }
 
@@ -70,7 +86,11 @@ def encode(event: Event) -> tuple[str, str, str]:
     kind = type(event).kind
     if kind not in _FIELDS:
         raise StoreError(f"cannot record an event of unknown kind {kind!r}")
-    data = {name: getattr(event, name) for name, _ in _FIELDS[kind]}
+    data = {}
+    for name, _, default in _FIELDS[kind]:
+        value = getattr(event, name)
+        if default is _REQUIRED or value != default:
+            data[name] = value
     return kind, event.at.isoformat(), dumps(data)
 
 
@@ -84,7 +104,10 @@ def decode(kind: str, at: str, data: str) -> Event:
         ) from None
     try:
         raw = json.loads(data)
-        values = {name: convert(raw[name]) for name, convert in _FIELDS[kind]}
+        values = {
+            name: convert(raw[name]) if default is _REQUIRED or name in raw else default
+            for name, convert, default in _FIELDS[kind]
+        }
         return cls(datetime.fromisoformat(at), **values)
     except (ValueError, TypeError, KeyError) as error:
         raise StoreError(f"the journal holds a damaged {kind!r} event ({error})") from None
@@ -99,7 +122,9 @@ def _fast(cls: type[Event]) -> tuple[Any, ...] | None:
     its fields' values, their JSON types, and the enum members by value (index, table)."""
     hints = typing.get_type_hints(cls)
     names = [f.name for f in fields(cls) if f.name != "at"]
-    if len(names) < 2 or not all(hints[n] in (str, int) or _is_enum(hints[n]) for n in names):
+    if any(f.default is not MISSING for f in fields(cls)):
+        return None  # a field may be missing: decode knows its default
+    if len(names) < 2 or not all(hints[n] in (str, int, bool) or _is_enum(hints[n]) for n in names):
         return None
     types_ = tuple(str if _is_enum(hints[n]) else hints[n] for n in names)
     enums = tuple(
