@@ -20,7 +20,10 @@ from typing import Any
 from opd_tui.engine import (
     Book,
     Bump,
+    Call,
+    CallNext,
     Cancel,
+    CheckIn,
     Command,
     Delay,
     Engine,
@@ -29,6 +32,7 @@ from opd_tui.engine import (
     NoShow,
     OpdError,
     Rename,
+    ReturnToQueue,
     Serve,
     SetCapacity,
     Status,
@@ -73,11 +77,13 @@ class SetClock:
 def snapshot(engine: Engine) -> dict[str, Any]:
     """Everything the dashboard can read, as plain values: equal snapshots mean equal clinics."""
     slots = engine.slots()
+    doctors = engine.doctors()
     return {
-        "doctors": engine.doctors(),
+        "doctors": doctors,
+        "queues": {d.id: engine.queue(d.id, MORNING) for d in doctors},
         "slots": slots,
         "tokens": engine.tokens(),
-        "views": {slot.id: engine.slot_view(slot.id) for slot in slots},
+        "views": {slot.id: engine.slot_view(slot.id, MORNING) for slot in slots},
         "slot_stats": {slot.id: astuple(engine.slot_stats(slot.id)) for slot in slots},
         "doctor_stats": {d.id: astuple(engine.doctor_stats(d.id)) for d in engine.doctors()},
         "day_stats": astuple(engine.day_stats()),
@@ -91,9 +97,18 @@ def random_action(engine: Engine, rng: random.Random, slots: list[str] | None = 
     live = [t for t in tokens if t.status.is_live]
     booked = [t for t in live if t.status is Status.BOOKED]
     roll = rng.random()
-    if roll < 0.45 or not tokens:
+    if roll < 0.36 or not tokens:
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
         return Book(rng.choice(slot_ids), name, rng.choice(SOURCES))
+    if roll < 0.41:
+        return CheckIn(rng.choice(live or tokens).id)
+    if roll < 0.43:
+        return CallNext(engine.slot(rng.choice(slot_ids)).doctor_id)
+    if roll < 0.44:
+        return Call(rng.choice(booked or tokens).id)
+    if roll < 0.45:
+        called = [t for t in tokens if t.status is Status.CALLED]
+        return ReturnToQueue(rng.choice(called or tokens).id)
     if roll < 0.55 and booked:
         return Serve(rng.choice(booked).id)
     if roll < 0.63:

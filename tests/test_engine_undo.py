@@ -55,9 +55,11 @@ def state(engine: Engine) -> tuple[Any, ...]:
     slots = engine.slots()
     return (
         engine.tokens(),
+        engine.doctors(),
         slots,
         [engine.slot_view(s.id) for s in slots],
         [engine.slot_stats(s.id) for s in slots],
+        [engine.queue(d.id) for d in engine.doctors()],
     )
 
 
@@ -158,6 +160,47 @@ def test_nothing_to_undo_is_refused_and_changes_nothing() -> None:
     assert state(engine) == before
 
 
+def _present(engine: Engine) -> list[Event]:
+    """Asha and Bala (booked) and Chitra (waiting) of rao-09 check in."""
+    return [e for t in ("T00001", "T00002", "T00003") for e in engine.check_in(t)]
+
+
+@pytest.mark.parametrize(
+    ("prepare", "action", "undone"),
+    [
+        (lambda e: [], lambda e: e.check_in("T00003"), ("check-in", "RAO-003 Chitra Das")),
+        (_present, lambda e: e.call_next("rao"), ("call-next", "RAO-002 Bala Iyer")),
+        (_present, lambda e: e.call("T00001"), ("call", "RAO-001 Asha Menon")),
+        (
+            lambda e: _present(e) + e.call_next("rao"),
+            lambda e: e.serve("T00002"),
+            ("serve", "RAO-002 Bala Iyer"),
+        ),
+        (
+            lambda e: _present(e) + e.call("T00001") + e.book("rao-09", "Dev Rao", "emergency"),
+            lambda e: e.return_to_queue("T00001"),
+            ("return", "RAO-001 Asha Menon"),
+        ),
+        (lambda e: [], lambda e: e.set_room("rao", "3"), ("room", "Dr Asha Rao in room 3")),
+    ],
+    ids=["check in", "call next", "call out of turn", "seen", "return, then preempted", "room"],
+)
+def test_every_step_of_the_visit_is_taken_back_exactly(
+    prepare: Any, action: Any, undone: tuple[str, str]
+) -> None:
+    engine, history = clinic()
+    history += prepare(engine)
+    before = state(engine)
+    history += action(engine)
+    taken_back = engine.undo()
+    assert taken_back[0] == Undone(AT, *undone)
+    history += taken_back
+    assert state(engine) == before
+    replayed = Engine(clock=lambda: AT)
+    replayed.apply_all(history)
+    assert state(replayed) == before
+
+
 @pytest.mark.parametrize(
     ("action", "undone"),
     [
@@ -221,7 +264,7 @@ def test_undo_reaches_back_a_fixed_number_of_actions() -> None:
 
 
 ACTIONS = st.lists(
-    st.tuples(st.sampled_from("BBBCNSUDMKLZZZ"), st.integers(0, 40), st.integers(0, 4)),
+    st.tuples(st.sampled_from("BBBCNSUDMKLZZZIIIXXARW"), st.integers(0, 40), st.integers(0, 4)),
     min_size=1,
     max_size=60,
 )
@@ -232,8 +275,19 @@ def perform(engine: Engine, code: str, pick: int, small: int) -> list[Event]:
     slot = [s.id for s in engine.slots()][pick % 3]
     live = [t.id for t in engine.tokens() if t.status in (Status.BOOKED, Status.WAITING)]
     token = live[pick % len(live)] if live else "T99999"
+    called = [t.id for t in engine.tokens() if t.status is Status.CALLED]
     source = ["emergency", "paid", "follow-up", "online", "walk-in"][small]
     match code:
+        case "I":
+            return engine.check_in(token)
+        case "X":
+            return engine.call_next(["rao", "mehta"][small % 2])
+        case "A":
+            return engine.call(token)
+        case "R":
+            return engine.return_to_queue(called[pick % len(called)] if called else token)
+        case "W":
+            return engine.set_room(["rao", "mehta"][small % 2], f"{small}")
         case "B":
             return engine.book(slot, f"P{pick}", source)
         case "C":

@@ -377,17 +377,17 @@ class Engine:
         with self._lock:
             return replace(self._day.slot(slot_id))
 
-    def slot_view(self, slot_id: str) -> SlotView:
-        """The slot's seats with estimated times (a present patient's: the expected call), and
-        its waitlist, both in rank order."""
+    def slot_view(self, slot_id: str, at: datetime | None = None) -> SlotView:
+        """The slot's seats with estimated times (a present patient's: the expected call, seen
+        from now or from ``at``), and its waitlist, both in rank order."""
         with self._lock:
-            return queries.slot_view(self._day, slot_id, self._clock())
+            return queries.slot_view(self._day, slot_id, at or self._clock())
 
-    def queue(self, doctor_id: str) -> Queue:
-        """The doctor's patients as the room sees them now: in the room, next up with expected
-        call times, booked but not arrived, overdue."""
+    def queue(self, doctor_id: str, at: datetime | None = None) -> Queue:
+        """The doctor's patients as the room sees them now (or at ``at``): in the room, next up
+        with expected call times, booked but not arrived, overdue."""
         with self._lock:
-            return queries.queue(self._day, doctor_id, self._clock())
+            return queries.queue(self._day, doctor_id, at or self._clock())
 
     def overdue(self, doctor_id: str | None = None) -> list[Token]:
         """Booked tokens not checked in whose slot ended more than the grace period ago."""
