@@ -233,9 +233,11 @@ def next_in_turn(day: Day, doctor_id: str) -> tuple[Slot, Token] | None:
     """Whom the doctor's room calls next: the best present booked token of the earliest slot."""
     seating = day.seating
     for slot in day.slots_of(doctor_id):
-        token = seating[slot.id].next_present()
-        if token is not None:
-            return slot, token
+        here = seating[slot.id]
+        if here.present:  # most slots have nobody present: skip them without a call
+            token = here.next_present()
+            if token is not None:
+                return slot, token
     return None
 
 

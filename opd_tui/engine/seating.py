@@ -31,7 +31,7 @@ class Seating:
         "_tokens",
         "_booked",
         "_waiting",
-        "_present",
+        "present",
         "called",
         "booked_count",
         "waiting_count",
@@ -46,7 +46,7 @@ class Seating:
         self._tokens = tokens
         self._booked: list[tuple[int, str]] = []
         self._waiting: list[tuple[int, str]] = []
-        self._present: list[tuple[int, str]] = []  # (-rank, token id): the best on top
+        self.present: list[tuple[int, str]] = []  # (-rank, token id): the best on top
         self.called: list[Token] = []
         self.booked_count = 0
         self.waiting_count = 0
@@ -60,7 +60,7 @@ class Seating:
         """The heaps as they are and the live counts, for a snapshot of the day. Stale entries
         are kept too: an entry is live while its token's ``_entry`` is that very object, and a
         snapshot keeps each live token's entry with it."""
-        heaps = tuple(self._booked), tuple(self._waiting), tuple(self._present)
+        heaps = tuple(self._booked), tuple(self._waiting), tuple(self.present)
         return *heaps, self.booked_count, self.waiting_count
 
     @classmethod
@@ -77,7 +77,7 @@ class Seating:
         from the same snapshot (an engine restored from it)."""
         seating = cls(tokens)
         seating._booked, seating._waiting = list(booked), list(waiting)
-        seating._present = list(present)
+        seating.present = list(present)
         seating.booked_count, seating.waiting_count = booked_count, waiting_count
         return seating
 
@@ -88,13 +88,13 @@ class Seating:
         heappush(self._booked, entry)
         self.booked_count += 1
         if token.checked_in is not None:
-            heappush(self._present, (-entry[0], entry[1]))
+            heappush(self.present, (-entry[0], entry[1]))
 
     def arrived(self, token: Token) -> None:
         """A token of this slot checked in: if it is seated, the room may call it."""
         entry = token._entry
         if token.status is BOOKED and entry is not None:
-            heappush(self._present, (-entry[0], entry[1]))
+            heappush(self.present, (-entry[0], entry[1]))
 
     def wait(self, token: Token) -> None:
         entry = (token.arrival - (token.priority << 40), token.id)  # -Token.rank
@@ -125,7 +125,7 @@ class Seating:
 
     def next_present(self) -> Token | None:
         """The present booked token the room calls next: highest priority, earliest arrival."""
-        heap, tokens = self._present, self._tokens
+        heap, tokens = self.present, self._tokens
         while heap:
             rank, token_id = heap[0]
             token = tokens.get(token_id)
