@@ -136,8 +136,8 @@ def serve(day: Day, clock: Clock, token_id: str) -> Done:
     """The patient has been seen, in the room (the consultation's minutes are kept) or straight
     from a seat: the token keeps its seat and can no longer be preempted."""
     token = day.token(token_id)
-    if token.status is not CALLED:
-        token = day.live_token(token_id, "serve")
+    if token.status is not CALLED and token.status is not BOOKED:
+        token = day.live_token(token_id, "serve")  # refuses a closed one
         if token.status is WAITING:
             raise Conflict(f"{token.number} is on the waitlist; only a booked token can be served")
     served = Served(clock(), token.id, token.slot_id)

@@ -72,7 +72,8 @@ def fill(day: Day, slot: Slot, now: datetime, events: list[Event], seat_of: str 
     slot_id = slot.id
     seating = day.seating[slot_id]
     capacity = slot.capacity
-    while seating.waiting_count and seating.free_seats(capacity) > 0:
+    locked = len(seating.served) + len(seating.called)  # a promotion locks nothing
+    while seating.waiting_count and capacity - locked - seating.booked_count > 0:
         best = seating.best_waiting()
         assert best is not None
         promoted = Promoted(now, best.id, slot_id, seat_of)
