@@ -59,6 +59,10 @@ def token(id_: str, number: str, patient: str, source: str, priority: int, arriv
         "arrival": arrival,
         "arrived_at": AT,
         "preemptions": preemptions,
+        "checked_in": None,
+        "called_at": None,
+        "unanswered": 0,
+        "minutes": None,
     }
 
 
@@ -128,6 +132,7 @@ def test_the_day_doctors_and_slots_with_occupancy(client: TestClient) -> None:
         "stats": {
             "capacity": 76,
             "booked": 2,
+            "called": 0,
             "waiting": 0,
             "served": 0,
             "no_shows": 0,

@@ -8,8 +8,9 @@ schema; a request that breaks the description must be refused with a 4xx.
 
 Schemathesis' own data finds few of the clinic's ids, and the engine refuses unknown ids with
 404 before deciding anything, so the fuzz also sends well-formed requests aimed at the real
-doctors, slots and tokens of a day that already has patients, and walks sequences of calls along
-the links schemathesis infers between the operations (a booked token's id into cancel, serve...).
+doctors, slots and tokens of a day that already has patients (some checked in, one in the room,
+two overdue), and walks sequences of calls along the links schemathesis infers between the
+operations (a booked token's id into cancel, serve...).
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ for _result in SCHEMA.get_all_operations():
 
 DOCTOR_IDS = [doctor_id for doctor_id, *_ in DOCTORS]
 SLOT_IDS = [f"{doctor_id}-{hour:02d}" for doctor_id in DOCTOR_IDS for hour in range(9, 13)]
-TOKEN_IDS = [f"T{n:05d}" for n in range(1, 19)]  # the morning's 14, and a few to come
+TOKEN_IDS = [f"T{n:05d}" for n in range(1, 19)]  # the morning's 16, and a few to come
 TOKEN_NUMBERS = [f"{doctor_id.upper()}-{n:03d}" for doctor_id in DOCTOR_IDS for n in range(1, 9)]
 
 # The morning's patients: rao-09 (4 seats) and khan-12 (4) overflow to their waitlists.
@@ -96,7 +97,13 @@ BOOKINGS = [
     ("khan-12", "Lata Reddy", "walk-in"),
     ("khan-12", "Manoj Gupta", "walk-in"),
     ("khan-12", "Neha Singh", "paid"),
+    ("rao-07", "Om Prakash", "walk-in"),
+    ("rao-07", "Pia Roy", "online"),
 ]
+EARLY_SLOT = {"id": "rao-07", "doctor_id": "rao", "start": "07:00", "end": "07:30", "capacity": 2}
+"""A slot over before the service's 08:00: its patients, never checked in, are overdue."""
+CHECKED_IN = ["T00002", "T00003", "T00008", "T00009", "T00011", "T00013"]
+"""Present: booked ones in rao-09, mehta-10, iyer-11 and khan-12, and one waiting (T00013)."""
 
 
 @dataclass
@@ -130,14 +137,21 @@ def running(
 
 
 def book_the_morning(service: Service) -> None:
-    """Full slots with waitlists and preempted patients, a served and a cancelled token."""
+    """Full slots with waitlists and preempted patients, a served and a cancelled token, present
+    patients with one of them in Dr Rao's room (T00003), and two overdue (T00015, T00016)."""
+
+    def post(url: str, body: dict[str, Any] | None = None) -> None:
+        answer = service.client.post(url, json=body, headers=service.headers)
+        assert answer.is_success, answer.text
+
+    post("/v1/slots", EARLY_SLOT)
     for slot_id, patient, source in BOOKINGS:
-        body = {"slot_id": slot_id, "patient": patient, "source": source}
-        answer = service.client.post("/v1/tokens", json=body, headers=service.headers)
-        assert answer.is_success, answer.text
+        post("/v1/tokens", {"slot_id": slot_id, "patient": patient, "source": source})
     for action, token_id in (("serve", "T00001"), ("cancel", "T00007")):
-        answer = service.client.post(f"/v1/tokens/{token_id}/{action}", headers=service.headers)
-        assert answer.is_success, answer.text
+        post(f"/v1/tokens/{token_id}/{action}")
+    for token_id in CHECKED_IN:
+        post(f"/v1/tokens/{token_id}/check-in")
+    post("/v1/doctors/rao/call-next")
 
 
 @pytest.fixture
@@ -191,10 +205,11 @@ def check(service: Service, case: Case[Any]) -> httpx2.Response:
 
 
 REAL_IDS = {"token_id": TOKEN_IDS, "ref": TOKEN_IDS + TOKEN_NUMBERS, "slot_id": SLOT_IDS}
-REAL_IDS["doctor_id"] = DOCTOR_IDS
+REAL_IDS["doctor_id"] = REAL_IDS["doctor"] = DOCTOR_IDS
 NEW_IDS = {"POST /v1/doctors": DOCTOR_IDS, "POST /v1/slots": SLOT_IDS}
 IDEMPOTENCY_KEYS = [None, "retry-1", "retry-2"]
 SLOT_TIMES = [("13:00", "14:00"), ("07:30", "09:00"), ("16:00", "18:30"), ("10:00", "11:00")]
+DELAYS = [5, 15, 30, -5]
 
 
 @st.composite
@@ -215,6 +230,12 @@ def grounded(draw: st.DrawFn, operation: str) -> Case[Any]:
         assert isinstance(body, dict)
         start, end = draw(st.sampled_from([(body["start"], body["end"]), *SLOT_TIMES]))
         case.body = {**body, "start": start, "end": end}
+    if operation == "POST /v1/doctors/{doctor_id}/delay":
+        # a delay the day can take as often as not: generated ones shrink to 0, or come as
+        # 315.0, which JSON Schema counts as an integer and the strict body does not
+        body = case.body
+        assert isinstance(body, dict)
+        case.body = {**body, "minutes": draw(st.sampled_from([body["minutes"], *DELAYS]))}
     if case.method == "POST":
         key = draw(st.sampled_from(IDEMPOTENCY_KEYS))
         case.headers.pop("Idempotency-Key", None)

@@ -27,7 +27,11 @@ from ..engine import (
     AddSlot,
     Book,
     Bump,
+    Call,
+    Called,
+    CallNext,
     Cancel,
+    CheckIn,
     Command,
     Conflict,
     Delay,
@@ -36,13 +40,16 @@ from ..engine import (
     Invalid,
     Move,
     NoShow,
+    NoShowOverdue,
     NotFound,
     OpdError,
     Placed,
     Preempted,
     Rename,
+    ReturnToQueue,
     Serve,
     SetCapacity,
+    SetRoom,
     Slot,
     Stats,
     Token,
@@ -69,7 +76,9 @@ from .schemas import (
     Identifier,
     MoveIn,
     Problem,
+    QueueOut,
     RenameIn,
+    RoomIn,
     SeatOut,
     SlotDetail,
     SlotIn,
@@ -82,7 +91,7 @@ from .writer import BatchWriter, Overloaded
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 T = TypeVar("T")
-PART = {"events": 1000, "slots": 500, "doctors": 60}
+PART = {"events": 1000, "slots": 500, "doctors": 60, "tokens": 500}
 """How many of each a long answer encodes between two turns of the event loop: about 5 ms."""
 
 _STATUS: list[tuple[type[OpdError], int, str]] = [
@@ -259,6 +268,24 @@ def create_app(
         """The doctor saw the patient; the seat stays used."""
         return acted(await act(key, Serve(token_id)), token_id)
 
+    @app.post("/v1/tokens/{token_id}/check-in", tags=["tokens"], response_model=ActionOut)
+    async def check_in(token_id: TokenPath, key: IdempotencyKey = None) -> Response:
+        """The patient has arrived: present from now, so the doctor's room may call them once
+        they hold a seat."""
+        return acted(await act(key, CheckIn(token_id)), token_id)
+
+    @app.post("/v1/tokens/{token_id}/call", tags=["tokens"], response_model=ActionOut)
+    async def call(token_id: TokenPath, key: IdempotencyKey = None) -> Response:
+        """Call this present booked patient into the room, in turn or out of it (the ``called``
+        event's ``in_turn`` says which); the seat is held until they are seen or return."""
+        return acted(await act(key, Call(token_id)), token_id)
+
+    @app.post("/v1/tokens/{token_id}/return", tags=["tokens"], response_model=ActionOut)
+    async def return_to_queue(token_id: TokenPath, key: IdempotencyKey = None) -> Response:
+        """A called patient did not come to the room: booked and present again, one unanswered
+        call more; a stronger waiting token may now take the seat."""
+        return acted(await act(key, ReturnToQueue(token_id)), token_id)
+
     @app.post("/v1/tokens/{token_id}/bump", tags=["tokens"], response_model=ActionOut)
     async def bump(token_id: TokenPath, body: BumpIn, key: IdempotencyKey = None) -> Response:
         """Raise or lower a live token's priority (one class, or to a source's priority)."""
@@ -292,10 +319,33 @@ def create_app(
         """The doctor runs late (or early) for every slot not yet over."""
         return acted(await act(key, Delay(doctor_id, body.minutes)))
 
+    @app.post("/v1/doctors/{doctor_id}/call-next", tags=["doctors"], response_model=ActionOut)
+    async def call_next(doctor_id: Identifier, key: IdempotencyKey = None) -> Response:
+        """The doctor's room calls its next patient: the best present booked token of the
+        earliest slot that has one. The answer's token is the one called."""
+        outcome = await act(key, CallNext(doctor_id))
+        called = next(e for e in outcome.events if isinstance(e, Called))
+        return acted(outcome, called.token_id)
+
+    @app.post("/v1/doctors/{doctor_id}/overdue/no-show", tags=["doctors"], response_model=ActionOut)
+    async def doctor_overdue_no_show(doctor_id: Identifier, key: IdempotencyKey = None) -> Response:
+        """Mark every overdue patient of the doctor no-show at once; freed seats promote."""
+        return acted(await act(key, NoShowOverdue(doctor_id)))
+
+    @app.post("/v1/overdue/no-show", tags=["day"], response_model=ActionOut)
+    async def overdue_no_show(key: IdempotencyKey = None) -> Response:
+        """Mark every overdue patient of the day no-show at once; freed seats promote."""
+        return acted(await act(key, NoShowOverdue()))
+
+    @app.post("/v1/doctors/{doctor_id}/room", tags=["doctors"], response_model=ActionOut)
+    async def set_room(doctor_id: Identifier, body: RoomIn, key: IdempotencyKey = None) -> Response:
+        """The doctor works in this room from now; ``""`` clears it."""
+        return acted(await act(key, SetRoom(doctor_id, body.room)))
+
     @app.post("/v1/doctors", status_code=201, tags=["doctors"], response_model=ActionOut)
     async def add_doctor(body: DoctorIn, key: IdempotencyKey = None) -> Response:
-        """Add a doctor to the day."""
-        outcome = await act(key, AddDoctor(body.id, body.name, body.specialty))
+        """Add a doctor to the day, in a room if one is given."""
+        outcome = await act(key, AddDoctor(body.id, body.name, body.specialty, body.room))
         return acted(outcome, status=201)
 
     @app.post("/v1/slots", status_code=201, tags=["slots"], response_model=ActionOut)
@@ -334,6 +384,24 @@ def create_app(
     async def doctor(doctor_id: Identifier) -> DoctorOut:
         with reading() as engine:
             return _doctor_out(_doctor_facts(engine, engine.doctor(doctor_id)))
+
+    @app.get("/v1/doctors/{doctor_id}/queue", tags=["doctors"])
+    async def queue(doctor_id: Identifier) -> QueueOut:
+        """The doctor's patients as the room sees them now: in the room with the minutes since
+        their call, next up with the expected call times, booked but not arrived, overdue."""
+        with reading() as engine:
+            now = engine.now()
+            return QueueOut.of(engine.queue(doctor_id), now, engine.visit)
+
+    @app.get("/v1/overdue", tags=["day"], response_model=list[TokenOut])
+    async def overdue(
+        doctor: Annotated[str | None, Query(max_length=64, description="one doctor's id")] = None,
+    ) -> Response:
+        """Booked patients not checked in whose slot ended more than the grace period ago (of
+        one doctor, or of the whole day), each slot's in rank order."""
+        with reading() as engine:
+            tokens = engine.overdue(doctor)
+        return _json(await _in_parts(tokens, PART["tokens"], _tokens_json))
 
     @app.get("/v1/slots", tags=["slots"], response_model=list[SlotOut])
     async def slots(doctor_id: Annotated[str | None, Query(max_length=64)] = None) -> Response:
@@ -434,6 +502,10 @@ def _slots_json(part: Sequence[SlotFacts]) -> str:
     return ",".join(SlotOut.of(slot, counts).model_dump_json() for slot, counts in part)
 
 
+def _tokens_json(part: Sequence[Token]) -> str:
+    return ",".join(TokenOut.of(token).model_dump_json() for token in part)
+
+
 def _doctors_json(part: Sequence[DoctorFacts]) -> str:
     return ",".join(_doctor_out(facts).model_dump_json() for facts in part)
 
@@ -478,6 +550,10 @@ def _placed_token(placed: Placed) -> TokenOut:
         arrival=placed.arrival,
         arrived_at=placed.at.isoformat(),
         preemptions=0,
+        checked_in=None,
+        called_at=None,
+        unanswered=0,
+        minutes=None,
     )
 
 

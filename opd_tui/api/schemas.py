@@ -7,11 +7,24 @@ clear 422 before the engine is asked; the engine still decides everything about 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..engine import MAX_DELAY_MINUTES, Doctor, Seat, Slot, Stats, Token, format_hhmm
+from ..engine import (
+    MAX_DELAY_MINUTES,
+    ROOM_LENGTH,
+    Doctor,
+    Expected,
+    Queue,
+    Seat,
+    Slot,
+    Stats,
+    Token,
+    VisitRules,
+    format_hhmm,
+)
 
 SourceName = Literal["emergency", "paid", "follow-up", "online", "walk-in"]
 Identifier = Annotated[
@@ -19,6 +32,17 @@ Identifier = Annotated[
 ]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
 ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["09:00"])]
+Room = Annotated[
+    str,
+    Field(
+        max_length=ROOM_LENGTH,
+        pattern=r"^[^\x00-\x1f\x7f-\x9f]*$",
+        description=f"the door sign, at most {ROOM_LENGTH} printable characters on one line; "
+        '"" for none',
+        examples=["3"],
+    ),
+]
+StatusName = Literal["BOOKED", "WAITING", "CALLED", "SERVED", "CANCELLED", "NO_SHOW"]
 
 
 class Body(BaseModel):
@@ -66,6 +90,11 @@ class DoctorIn(Body):
     id: Identifier
     name: Name
     specialty: Name
+    room: Room = ""
+
+
+class RoomIn(Body):
+    room: Room
 
 
 class SlotIn(Body):
@@ -99,19 +128,21 @@ class Problem(BaseModel):
 class StatsOut(BaseModel):
     capacity: int
     booked: int
+    called: int = Field(description="in the doctor's room: their seats are held")
     waiting: int
     served: int
     no_shows: int
     cancelled: int
     preemptions: int
     promotions: int
-    utilisation: float = Field(description="occupied seats (booked + served) / capacity")
+    utilisation: float = Field(description="occupied seats (booked + called + served) / capacity")
 
     @classmethod
     def of(cls, stats: Stats) -> StatsOut:
         return cls(
             capacity=stats.capacity,
             booked=stats.booked,
+            called=stats.called,
             waiting=stats.waiting,
             served=stats.served,
             no_shows=stats.no_shows,
@@ -128,11 +159,20 @@ class TokenOut(BaseModel):
     patient: str
     source: SourceName
     priority: int
-    status: Literal["BOOKED", "WAITING", "SERVED", "CANCELLED", "NO_SHOW"]
+    status: StatusName
     slot_id: str
     arrival: int = Field(description="the order of arrival in the day; earlier ranks first")
     arrived_at: str
     preemptions: int = Field(description="how often this patient lost a seat today")
+    checked_in: str | None = Field(description="when the patient checked in; null until then")
+    called_at: str | None = Field(
+        description="when the patient was called into the room, while CALLED or once SERVED "
+        "from the room; null otherwise"
+    )
+    unanswered: int = Field(description="calls the patient did not answer (returned to the queue)")
+    minutes: float | None = Field(
+        description="the consultation's minutes, called to seen; null unless seen from the room"
+    )
 
     @classmethod
     def of(cls, token: Token) -> TokenOut:
@@ -147,12 +187,19 @@ class TokenOut(BaseModel):
             arrival=token.arrival,
             arrived_at=token.arrived_at.isoformat(),
             preemptions=token.preemptions,
+            checked_in=_iso(token.checked_in),
+            called_at=_iso(token.called_at),
+            unanswered=token.unanswered,
+            minutes=token.minutes,
         )
 
 
 class SeatOut(BaseModel):
     position: int = Field(ge=1, description="the place in the slot's order; 1 is seen first")
-    estimate: str = Field(description="estimated consultation time, HH:MM")
+    estimate: str = Field(
+        description="HH:MM: for a present booked patient, when they should be called; "
+        "otherwise the seat's place in the slot's schedule"
+    )
     token: TokenOut
 
     @classmethod
@@ -185,7 +232,9 @@ class SlotOut(BaseModel):
 
 
 class SlotDetail(SlotOut):
-    booked: list[SeatOut] = Field(description="served first, then live tokens in rank order")
+    booked: list[SeatOut] = Field(
+        description="served first, then those in the room, then booked tokens in rank order"
+    )
     waiting: list[TokenOut] = Field(
         description="a page of the waitlist in rank order: the tokens at positions after + 1 "
         "to last_position"
@@ -203,6 +252,7 @@ class DoctorOut(BaseModel):
     id: str
     name: str
     specialty: str
+    room: str = Field(description='where the doctor sees patients today; "" until given')
     stats: StatsOut
     slots: list[SlotOut]
 
@@ -212,8 +262,75 @@ class DoctorOut(BaseModel):
             id=doctor.id,
             name=doctor.name,
             specialty=doctor.specialty,
+            room=doctor.room,
             stats=StatsOut.of(stats),
             slots=slots,
+        )
+
+
+class InRoomOut(BaseModel):
+    token: TokenOut
+    elapsed: float = Field(ge=0, description="minutes since the patient was called")
+
+    @classmethod
+    def of(cls, token: Token, now: datetime) -> InRoomOut:
+        assert token.called_at is not None  # a called token knows when
+        elapsed = max(0.0, (now - token.called_at).total_seconds() / 60)
+        return cls(token=TokenOut.of(token), elapsed=round(elapsed, 2))
+
+
+class NextOut(BaseModel):
+    position: int = Field(ge=1, description="the place in the doctor's call order; 1 is next")
+    expected_at: str = Field(description="when the patient should be called (ISO time)")
+    token: TokenOut
+
+    @classmethod
+    def of(cls, position: int, expected: Expected) -> NextOut:
+        return cls(
+            position=position,
+            expected_at=expected.at.isoformat(),
+            token=TokenOut.of(expected.token),
+        )
+
+
+class QueueOut(BaseModel):
+    """One doctor's patients as the room sees them at ``at``."""
+
+    doctor_id: str
+    name: str
+    room: str
+    at: str = Field(description="the moment the queue was read (ISO time)")
+    in_room: list[InRoomOut] = Field(description="called in, earliest call first")
+    next_up: list[NextOut] = Field(
+        description="present booked patients in call order: the earliest slot first, each "
+        "slot's in rank order"
+    )
+    not_arrived: list[TokenOut] = Field(description="booked, not checked in, not yet overdue")
+    overdue: list[TokenOut] = Field(
+        description="booked, not checked in, and their slot ended more than grace minutes ago"
+    )
+    minutes: float | None = Field(
+        description="the median of the doctor's latest consultations today; null before any "
+        "(the estimate then takes each slot's length / its seats)"
+    )
+    grace: int = Field(description="the clinic's minutes after a slot's end before overdue")
+    calls: int = Field(description="the unanswered calls after which no-show is offered")
+
+    @classmethod
+    def of(cls, queue: Queue, now: datetime, visit: VisitRules) -> QueueOut:
+        doctor = queue.doctor
+        return cls(
+            doctor_id=doctor.id,
+            name=doctor.name,
+            room=doctor.room,
+            at=now.isoformat(),
+            in_room=[InRoomOut.of(token, now) for token in queue.in_room],
+            next_up=[NextOut.of(i, e) for i, e in enumerate(queue.next_up, 1)],
+            not_arrived=[TokenOut.of(token) for token in queue.not_arrived],
+            overdue=[TokenOut.of(token) for token in queue.overdue],
+            minutes=queue.minutes,
+            grace=visit.grace,
+            calls=visit.calls,
         )
 
 
@@ -262,3 +379,7 @@ class EventsOut(BaseModel):
     events: list[RecordedEventOut]
     last_seq: int = Field(description="ask again with after=last_seq for what follows")
     more: bool = Field(description="true when the limit cut the list short")
+
+
+def _iso(at: datetime | None) -> str | None:
+    return None if at is None else at.isoformat()

@@ -55,6 +55,7 @@ from .events import (
 )
 from .model import (
     DEFAULT_PRIORITIES,
+    ROOM_LENGTH,
     Doctor,
     Expected,
     Queue,
@@ -77,6 +78,7 @@ __all__ = [
     "DEFAULT_PRIORITIES",
     "EVENT_TYPES",
     "MAX_DELAY_MINUTES",
+    "ROOM_LENGTH",
     "AddDoctor",
     "AddSlot",
     "Book",
