@@ -20,18 +20,18 @@ def demo_clinic() -> NewClinic:
     from . import demo
 
     scenario = demo.scenario()
-    return NewClinic(scenario.name, demo.set_up, _priorities(scenario))
+    return NewClinic(scenario.name, demo.set_up, _priorities(scenario), scenario.visit)
 
 
 def clinic_from_file(path: str) -> NewClinic:
-    """A clinic file's name, priorities, doctors and slots (its timeline is not played); a bad
-    file raises ``ScenarioError`` with every problem."""
+    """A clinic file's name, priorities, visit rules, doctors and slots (its timeline is not
+    played); a bad file raises ``ScenarioError`` with every problem."""
     scenario = load_clinic(path)
 
     def set_up(engine: Engine) -> list[Event]:
         return set_up_scenario(engine, scenario)
 
-    return NewClinic(scenario.name, set_up, _priorities(scenario))
+    return NewClinic(scenario.name, set_up, _priorities(scenario), scenario.visit)
 
 
 def describe_clinic(clinic: NewClinic, source: str | None) -> str:
@@ -114,6 +114,7 @@ def journal_desk(
             setup=clinic.setup,
             clinic_name=clinic.name,
             priorities=clinic.priorities,
+            visit=clinic.visit,
             desk_name=desk_name,
         )
     except BaseException:

@@ -168,7 +168,8 @@ CASES = [
         ('{ at = "09:05", serve = "Bala Iyer" }', '{ at = "09:05" }'),
         [
             "clinic.toml:8: timeline[3]: needs one action key:"
-            " book, cancel, no-show, serve, bump, move, capacity, delay"
+            " book, cancel, no-show, serve, bump, move, capacity, delay, check-in, call-next,"
+            " call, return, overdue, room"
         ],
         id="no-action",
     ),
@@ -296,7 +297,7 @@ def test_every_problem_is_listed_at_once_in_file_order() -> None:
         ("capacity = 3 }", "capacity = -3 }"),
         ('source = "online"', 'source = "vip"'),
         ('serve = "Bala Iyer"', 'move = "asha", to = "rao-09"'),
-        ('name = "Dr Asha Rao"\n', 'name = "Dr Asha Rao"\nroom = 4\n'),
+        ('name = "Dr Asha Rao"\n', 'name = "Dr Asha Rao"\nfloor = 4\n'),
     )
     assert problems(text) == [
         "clinic.toml:1: clinic: must be a string, not 7",
@@ -304,7 +305,7 @@ def test_every_problem_is_listed_at_once_in_file_order() -> None:
         " (expected one of: emergency, paid, follow-up, online, walk-in)",
         "clinic.toml:8: timeline[3]: 09:05 move asha to rao-09: refused:"
         " RAO-001 is already in Dr Asha Rao 09:00",
-        "clinic.toml:14: doctors[0].room: unknown key",
+        "clinic.toml:14: doctors[0].floor: unknown key",
         "clinic.toml:18: doctors[0].slots[1].capacity: must be >= 0",
     ]
 

@@ -14,7 +14,7 @@ from test_engine_snapshot import state
 
 from opd_tui.demo import scenario
 from opd_tui.engine import Engine
-from opd_tui.scenario import Player, loads
+from opd_tui.scenario import Player, ScenarioClock, loads
 from opd_tui.scenario import play as play_module
 from opd_tui.scenario.play import CHECKPOINT_REACH, checkpoint_gap
 
@@ -26,9 +26,14 @@ def _checkpoints_every_few_steps(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(play_module, "checkpoint_gap", lambda tokens: EVERY)
 
 
-def replay(player: Player, position: int) -> Engine:
-    """The day after ``position`` steps, rebuilt from the recorded events alone."""
-    engine = Engine(clock=player.clock, priorities=dict(player.scenario.priorities))
+def replay(player: Player, position: int, clock: ScenarioClock | None = None) -> Engine:
+    """The day after ``position`` steps, rebuilt from the recorded events alone, its clock the
+    player's (or ``clock``: a present patient's estimate is seen from now)."""
+    engine = Engine(
+        clock=clock or player.clock,
+        priorities=dict(player.scenario.priorities),
+        visit=player.scenario.visit,
+    )
     engine.apply_all(player.set_up_events)
     for step in player.steps[:position]:
         engine.apply_all(step.events)
@@ -63,7 +68,7 @@ def test_rewinding_anywhere_then_playing_on_gives_the_day_the_rules_give() -> No
     random.Random(4).shuffle(positions)
     for position in positions[:40]:
         player.rewind(position)
-        assert state(player.engine) == state(replay(straight, position)), position
+        assert state(player.engine) == state(replay(straight, position, player.clock)), position
         assert player.play_all() == straight.steps[position:]
         assert state(player.engine) == state(straight.engine)
 

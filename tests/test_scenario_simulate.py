@@ -26,27 +26,40 @@ def test_the_text_report(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, DEMO)
     assert (status, err) == (0, "")
     lines = out.splitlines()
-    assert lines[:6] == [
+    assert lines[:7] == [
         "City General OPD — end of day 2026-11-25",
-        "164 actions, 07:37–13:04; 79 tokens",
+        "311 actions, 07:37–12:44; 80 tokens",
         "",
-        "Utilisation 93% (70 of 75 seats) · served 70 · still booked 0 · waiting 2",
-        "Preemptions 7 · promotions 6 · no-shows 3 · cancellations 4",
-        "Waits: 70 served · median 28 min · mean 28.1 min · longest 76 min",
+        "Utilisation 93% (71 of 76 seats) · served 71 · still booked 0 · waiting 2",
+        "Preemptions 8 · promotions 8 · no-shows 3 · cancellations 4",
+        "Waits: 71 served · median 21 min · mean 23.9 min · longest 83 min",
+        "Visits: 71 called after check-in · wait median 22 min · 90th percentile 62 min"
+        " · consultation median 11.0 min · estimate off by 4.0 min (median), +5.1 min on average"
+        " · overdue 2",
     ]
     assert (
-        "  rao-10 10:00–11:00                   4      0      4    0     0    1   1   1  100%  26/26/49"
+        "  rao-10 10:00–11:00                   4      0      4    0     0    1   1   1  100%  46/42/66"
         in lines
     )
     assert (
-        "  iyer-11 11:00–12:00 +20m             6      0      6    1     0    1   1   1  100%  47/47/72"
+        "  iyer-11 11:00–12:00 +20m             6      0      6    1     0    1   1   1  100%  31/31/54"
         in lines
     )
     assert "  emergency       2 tokens ·      2 served ·     0 preempted" in lines
-    assert "  walk-in        34 tokens ·     29 served ·     5 preempted" in lines
-    assert "Preempted patients (7), most often first" in lines
+    assert "  walk-in        34 tokens ·     29 served ·     6 preempted" in lines
+    assert (
+        "Dr Asha Rao (Cardiology)               17    34    71    13.0       0     4.0  +12.2"
+        in lines
+    )
+    assert (
+        "  walk-in                              29    34    74    11.0       2    12.0  +10.9"
+        in lines
+    )
+    assert "Preempted patients (8), most often first" in lines
+    assert any(line.startswith("  RAO-007   Harini Raghavan ") for line in lines)
     assert any(line.startswith("  RAO-008   Meera Joshi ") for line in lines)
-    assert lines[-1].startswith("wait = minutes from the later of arrival")
+    assert lines[-2].startswith("wait = minutes from the later of arrival")
+    assert lines[-1].startswith("visits: wait = minutes from check-in to the room's first call")
 
 
 def test_the_json_report(capsys: pytest.CaptureFixture[str]) -> None:
@@ -54,27 +67,55 @@ def test_the_json_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0
     data = json.loads(out)
     assert data["totals"] == {
-        "capacity": 75,
+        "capacity": 76,
         "booked": 0,
-        "served": 70,
+        "served": 71,
         "waiting": 2,
         "no_shows": 3,
         "cancelled": 4,
-        "preemptions": 7,
-        "promotions": 6,
-        "utilisation": 0.9333,
+        "preemptions": 8,
+        "promotions": 8,
+        "called": 0,
+        "utilisation": 0.9342,
     }
-    assert data["sources"]["walk-in"] == {"tokens": 34, "served": 29, "preempted": 5}
+    assert data["visits"] == {
+        "call_waits": 71,
+        "call_wait_median": 22.0,
+        "call_wait_p90": 62.0,
+        "consultations": 71,
+        "consultation_median": 11.0,
+        "overdue": 2,
+        "estimated": 67,
+        "estimate_error_median": 4.0,
+        "estimate_error_mean": 5.1,
+    }
+    assert data["sources"]["walk-in"] == {
+        "tokens": 34,
+        "served": 29,
+        "preempted": 6,
+        "visits": {
+            "call_waits": 29,
+            "call_wait_median": 34.0,
+            "call_wait_p90": 73.6,
+            "consultations": 29,
+            "consultation_median": 11.0,
+            "overdue": 2,
+            "estimated": 26,
+            "estimate_error_median": 12.0,
+            "estimate_error_mean": 10.9,
+        },
+    }
     [rao] = [d for d in data["doctors"] if d["id"] == "rao"]
     [slot] = [s for s in rao["slots"] if s["id"] == "rao-10"]
-    assert slot["waits"] == {"count": 4, "median": 26.0, "mean": 25.8, "max": 49.0}
-    assert len(data["preempted"]) == 7
+    assert slot["waits"] == {"count": 4, "median": 45.5, "mean": 41.8, "max": 66.0}
+    assert rao["visits"]["call_wait_p90"] == 71.2
+    assert len(data["preempted"]) == 8
     assert data["preempted"][0] == {
         "token": data["preempted"][0]["token"],
-        "number": "RAO-008",
-        "patient": "Meera Joshi",
+        "number": "RAO-007",
+        "patient": "Harini Raghavan",
         "source": "walk-in",
-        "slot": "rao-10",
+        "slot": "rao-09",
         "times": 1,
         "status": "SERVED",
     }
@@ -86,14 +127,15 @@ def test_the_csv_report(capsys: pytest.CaptureFixture[str]) -> None:
     rows = list(csv.DictReader(io.StringIO(out)))
     scopes = [row["scope"] for row in rows]
     assert scopes.count("doctor") == 4 and scopes.count("slot") == 16
-    assert scopes.count("source") == 5 and scopes.count("preempted") == 7
+    assert scopes.count("source") == 5 and scopes.count("preempted") == 8
     day = rows[0]
     assert (day["scope"], day["tokens"], day["served"], day["preemptions"]) == (
         "day",
-        "79",
-        "70",
-        "7",
+        "80",
+        "71",
+        "8",
     )
+    assert (day["call_waits"], day["call_wait_p90"], day["overdue"]) == ("71", "62.0", "2")
     [slot] = [r for r in rows if r["id"] == "mehta-12"]
     assert (slot["capacity"], slot["served"], slot["waiting"], slot["preemptions"]) == (
         "3",
@@ -116,7 +158,7 @@ def test_a_bad_file_lists_every_problem_and_exits_2(
     bad = tmp_path / "clinic.toml"
     text = (files("opd_tui") / "data" / "demo.toml").read_text(encoding="utf-8")
     text = text.replace(
-        'capacity = 5 },\n  { id = "mehta-10"', 'capacity = -5 },\n  { id = "mehta-10"'
+        'capacity = 4 },\n  { id = "khan-10"', 'capacity = -4 },\n  { id = "khan-10"'
     )
     text = text.replace('serve = "farhan"', 'serve = "sneha"')
     text = text.replace('specialty = "Dermatology"', 'specialty = ""')
@@ -126,11 +168,11 @@ def test_a_bad_file_lists_every_problem_and_exits_2(
     lines = err.splitlines()
     assert len(lines) == 4
     assert lines[0].endswith(
-        "clinic.toml:108: timeline[86]: 10:02 serve sneha: refused: RAO-014 is on the waitlist;"
+        "clinic.toml:189: timeline[158]: 10:10 serve sneha: refused: RAO-014 is on the waitlist;"
         " only a booked token can be served"
     )
-    assert lines[1].endswith("doctors[1].slots[0].capacity: must be >= 0")
-    assert lines[2].endswith("doctors[3].specialty: must not be empty")
+    assert lines[1].endswith("clinic.toml:388: doctors[3].specialty: must not be empty")
+    assert lines[2].endswith("clinic.toml:391: doctors[3].slots[0].capacity: must be >= 0")
     assert lines[3] == "opd-tui: 3 problems; nothing played"
     assert "Traceback" not in err
 

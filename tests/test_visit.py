@@ -205,6 +205,17 @@ def test_overdue_tokens_are_marked_no_show_at_once_and_their_seats_promote() -> 
     assert engine.token("T00004").status is Status.BOOKED
 
 
+def test_nobody_is_expected_before_the_first_slot_the_room_calls_from_begins() -> None:
+    clock = SetClock(NINE.replace(hour=8, minute=20))
+    engine = clinic(clock)
+    engine.execute(CheckIn("T00004"))
+    engine.execute(CheckIn("T00005"))
+    assert [(e.token.id, e.at) for e in engine.queue("rao").next_up] == [
+        ("T00004", NINE),
+        ("T00005", NINE + timedelta(minutes=30)),
+    ]
+
+
 def test_the_wait_estimate_follows_the_call_order_and_the_observed_minutes() -> None:
     clock = SetClock(NINE)
     engine = clinic(clock)
@@ -223,13 +234,23 @@ def test_the_wait_estimate_follows_the_call_order_and_the_observed_minutes() -> 
     clock.now = NINE + timedelta(minutes=10)
     engine.execute(Serve("T00004"))
     engine.execute(CallNext("rao"))  # Bala, called at 09:10
+    engine.execute(Book("rao-10", "Gita", "walk-in"))
+    engine.execute(CheckIn("T00006"))
     clock.now = NINE + timedelta(minutes=12)
     queue = engine.queue("rao")
-    assert [t.id for t in queue.in_room] == ["T00002"]
-    # Bala should be done at 09:20 (the observed 10 minutes); Esha is next then.
-    assert [(e.token.id, e.at) for e in queue.next_up] == [("T00005", NINE + timedelta(minutes=20))]
-    clock.now = NINE + timedelta(minutes=45)  # Bala is taking long: never estimated in the past
-    assert engine.queue("rao").next_up[0].at == clock.now
+    assert [t.id for t in queue.in_room] == ["T00002"] and queue.minutes == 10.0
+    # Bala should be done at 09:20 (the observed 10 minutes): Esha is next then, and Gita
+    # follows her by the observed 10 minutes, not the slot's 30.
+    assert [(e.token.id, e.at) for e in queue.next_up] == [
+        ("T00005", NINE + timedelta(minutes=20)),
+        ("T00006", NINE + timedelta(minutes=30)),
+    ]
+    assert [s.estimate for s in engine.slot_view("rao-10").booked] == ["09:20", "09:30"]
+    clock.now = NINE.replace(hour=10, minute=25)  # Bala is taking long: never in the past
+    assert [e.at for e in engine.queue("rao").next_up] == [
+        clock.now,
+        clock.now + timedelta(minutes=10),
+    ]
 
 
 def test_a_room_is_set_undone_and_replayed() -> None:

@@ -52,7 +52,11 @@ def serve(
                 "does not start (give this user write access to the file and its folder)"
             )
         today = Today(
-            store, setup=clinic.setup, clinic_name=clinic.name, priorities=clinic.priorities
+            store,
+            setup=clinic.setup,
+            clinic_name=clinic.name,
+            priorities=clinic.priorities,
+            visit=clinic.visit,
         )
         today()
         try:

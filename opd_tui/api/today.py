@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..engine import Clock
+from ..engine import Clock, VisitRules
 from ..store import JournalDesk, Outcome, Store
 from ..store.desk import SetUp
 
@@ -58,12 +58,14 @@ class Today:
         setup: SetUp | None = None,
         clinic_name: str = "OPD",
         priorities: Mapping[str, int] | None = None,
+        visit: VisitRules | None = None,
     ) -> None:
         self.store = store
         self._clock = clock
         self._setup = setup
         self._clinic_name = clinic_name
         self._priorities = priorities
+        self._visit = visit
         self._lock = threading.Lock()
         self._desk: JournalDesk | None = None
 
@@ -79,6 +81,7 @@ class Today:
                     setup=self._setup,
                     clinic_name=self._clinic_name,
                     priorities=self._priorities,
+                    visit=self._visit,
                     desk_id=f"service:{socket.gethostname()}:{os.getpid()}",
                     follows=False,
                 )

@@ -113,7 +113,8 @@ def _expected(
     """Who is in the doctor's room, each present booked token's expected call time in call
     order, and the observed minutes per consultation. A consultation takes the observed median,
     or before any is seen its slot's length ÷ capacity; the next call comes when the latest one
-    in the room should be done, and never before ``now``."""
+    in the room should be done, never before ``now``, and with nobody in the room not
+    before the first slot it calls from (with its delay) begins: a doctor starts on time at best."""
     observed = consultation_minutes(day, doctor_id)
     in_room: list[Token] = []
     order: list[tuple[Token, float]] = []
@@ -127,6 +128,10 @@ def _expected(
         assert token.called_at is not None
         slot_minutes = observed if observed is not None else _per_seat(day.slots[token.slot_id])
         start = max(start, token.called_at + timedelta(minutes=slot_minutes))
+    if order and not in_room:  # the room begins no earlier than the first slot it calls from
+        slot = day.slots[order[0][0].slot_id]
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        start = max(start, midnight + timedelta(minutes=slot.start_min + slot.delay))
     expected = []
     for token, minutes in order:
         expected.append(Expected(token, start))

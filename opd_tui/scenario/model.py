@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..engine import (
     Book,
     Bump,
+    Call,
+    CallNext,
     Cancel,
+    CheckIn,
     Delay,
     Move,
     NoShow,
+    NoShowOverdue,
+    ReturnToQueue,
     Serve,
     SetCapacity,
+    SetRoom,
     Source,
+    VisitRules,
     format_hhmm,
 )
 from .problems import Path
@@ -29,9 +36,18 @@ BUMP = Bump.kind
 MOVE = Move.kind
 CAPACITY = SetCapacity.kind
 DELAY = Delay.kind
+CHECK_IN = CheckIn.kind
+CALL_NEXT = CallNext.kind
+CALL = Call.kind
+RETURN = ReturnToQueue.kind
+OVERDUE = NoShowOverdue.kind
+ROOM = SetRoom.kind
 
-ACTION_KINDS = (BOOK, CANCEL, NO_SHOW, SERVE, BUMP, MOVE, CAPACITY, DELAY)
-TOKEN_ACTIONS = frozenset({CANCEL, NO_SHOW, SERVE, BUMP, MOVE})
+ACTION_KINDS = (BOOK, CANCEL, NO_SHOW, SERVE, BUMP, MOVE, CAPACITY, DELAY, CHECK_IN, CALL_NEXT,
+                CALL, RETURN, OVERDUE, ROOM)  # fmt: skip
+TOKEN_ACTIONS = frozenset({CANCEL, NO_SHOW, SERVE, BUMP, MOVE, CHECK_IN, CALL, RETURN})
+DOCTOR_ACTIONS = frozenset({DELAY, CALL_NEXT, OVERDUE, ROOM})
+"""Actions whose key names a doctor; ``overdue = true`` names every doctor (target ``""``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,15 +66,18 @@ class DoctorSpec:
     specialty: str
     slots: tuple[SlotSpec, ...]
     path: Path
+    room: str = ""
 
 
 class Action(NamedTuple):
     """One timeline entry, ready for the engine.
 
-    ``target`` is what the action's key names: a slot (book, capacity), a doctor (delay), or a
-    token reference as written (a label or a patient's name). ``position`` is its place in the
-    timeline, and ``booking`` the position of the ``book`` entry whose token a token action refers
-    to. A named tuple, as a long timeline holds a great many of them.
+    ``target`` is what the action's key names: a slot (book, capacity), a doctor (delay,
+    call-next, room, overdue; ``""`` for an overdue of every doctor), or a token reference as
+    written (a label or a patient's name). ``to`` is a move's slot, a bump's direction or source,
+    or a room. ``position`` is its place in the timeline, and ``booking`` the position of the
+    ``book`` entry whose token a token action refers to. A named tuple, as a long timeline holds a
+    great many of them.
     """
 
     position: int
@@ -91,13 +110,18 @@ class Action(NamedTuple):
                 return f"{at} capacity of {self.target} to {self.number}"
             case "delay":
                 return f"{at} delay {self.target} by {self.number} min"
+            case "room":
+                return f"{at} room of {self.target} to {self.to or '(none)'}"
+            case "overdue":
+                return f"{at} overdue of {self.target or 'every doctor'} marked no-show"
             case _:
                 return f"{at} {self.kind} {self.target}"
 
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
-    """A clinic and its day; ``opens`` (minutes since midnight) stamps the set-up."""
+    """A clinic and its day; ``opens`` (minutes since midnight) stamps the set-up, and ``visit``
+    is the rules every engine of this clinic decides the visit by."""
 
     file: str
     name: str
@@ -105,3 +129,4 @@ class Scenario:
     opens: int
     doctors: tuple[DoctorSpec, ...]
     timeline: tuple[Action, ...]
+    visit: VisitRules = field(default_factory=VisitRules)

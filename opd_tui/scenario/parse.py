@@ -13,14 +13,17 @@ from collections.abc import Collection
 from datetime import time
 from typing import Any
 
-from ..engine import MAX_DELAY_MINUTES, Invalid, Source, format_hhmm, parse_hhmm
+from ..engine import MAX_DELAY_MINUTES, Invalid, Source, VisitRules, format_hhmm, parse_hhmm
 from .model import (
     ACTION_KINDS,
     BOOK,
     BUMP,
     CAPACITY,
     DELAY,
+    DOCTOR_ACTIONS,
     MOVE,
+    OVERDUE,
+    ROOM,
     TOKEN_ACTIONS,
     Action,
     DoctorSpec,
@@ -31,8 +34,9 @@ from .problems import Path, format_path
 
 Found = list[tuple[Path, str]]
 
-TOP_KEYS = ("clinic", "opens", "priorities", "doctors", "timeline")
-DOCTOR_KEYS = ("id", "name", "specialty", "slots")
+TOP_KEYS = ("clinic", "opens", "priorities", "visit", "doctors", "timeline")
+VISIT_KEYS = ("grace", "calls")
+DOCTOR_KEYS = ("id", "name", "specialty", "room", "slots")
 SLOT_KEYS = ("id", "start", "end", "capacity")
 ACTION_KEYS: dict[str, frozenset[str]] = {
     BOOK: frozenset({"at", BOOK, "patient", "source", "label"}),
@@ -40,7 +44,9 @@ ACTION_KEYS: dict[str, frozenset[str]] = {
     MOVE: frozenset({"at", MOVE, "to"}),
     CAPACITY: frozenset({"at", CAPACITY, "to"}),
     DELAY: frozenset({"at", DELAY, "minutes"}),
+    ROOM: frozenset({"at", ROOM, "to"}),
     **{kind: frozenset({"at", kind}) for kind in TOKEN_ACTIONS - {BUMP, MOVE}},
+    **{kind: frozenset({"at", kind}) for kind in DOCTOR_ACTIONS - {DELAY, ROOM}},
 }
 _KINDS = frozenset(ACTION_KINDS)
 _SOURCES = ", ".join(source.value for source in Source)
@@ -53,12 +59,13 @@ def parse(data: dict[str, Any], file: str) -> tuple[Scenario, Found]:
     _unknown_keys(data, TOP_KEYS, (), found)
     name = _text(data, "clinic", (), found) or ""
     priorities = _priorities(data.get("priorities"), found)
+    visit = _visit(data.get("visit"), found)
     clinic = _Clinic(found)
     clinic.read(data.get("doctors"))
     doctors = tuple(clinic.doctors)
     timeline = _Timeline(clinic, found).read(data.get("timeline", []))
     opens = _opens(data, doctors, timeline, found)
-    return Scenario(file, name, priorities, opens, doctors, timeline), found
+    return Scenario(file, name, priorities, opens, doctors, timeline, visit), found
 
 
 # ------------------------------------------------------------------------------------ pieces
@@ -83,6 +90,28 @@ def _priorities(value: Any, found: Found) -> dict[Source, int]:
         else:
             found.append((path, f"must be a whole number, not {priority!r}"))
     return priorities
+
+
+def _visit(value: Any, found: Found) -> VisitRules:
+    """The ``[visit]`` table: each rule checked by the engine's own bounds; a rule with a problem
+    keeps its default, so the rest of the file is still checked."""
+    if value is None:
+        return VisitRules()
+    if not isinstance(value, dict):
+        found.append((("visit",), "must be a table of grace = minutes, calls = number"))
+        return VisitRules()
+    _unknown_keys(value, VISIT_KEYS, ("visit",), found)
+    rules: dict[str, int] = {}
+    for key in VISIT_KEYS:
+        if key not in value:
+            continue
+        try:
+            VisitRules(**{key: value[key]})
+        except Invalid as error:
+            found.append((("visit", key), str(error)))
+        else:
+            rules[key] = value[key]
+    return VisitRules(**rules)
 
 
 class _Clinic:
@@ -110,7 +139,8 @@ class _Clinic:
         doctor_id = _text(entry, "id", path, found)
         name = _text(entry, "name", path, found)
         specialty = _text(entry, "specialty", path, found)
-        playable = name is not None and specialty is not None
+        room = _room(entry, "room", path, found, required=False)
+        playable = name is not None and specialty is not None and room is not None
         if doctor_id is not None:
             if not _unique(doctor_id, (*path, "id"), self.known_doctors, "doctor id", found):
                 playable = False
@@ -131,7 +161,8 @@ class _Clinic:
                 elif slot is not None:
                     self.lost.add(slot.id)
         if doctor_id is not None and name is not None and specialty is not None and playable:
-            self.doctors.append(DoctorSpec(doctor_id, name, specialty, tuple(slots), path))
+            spec = DoctorSpec(doctor_id, name, specialty, tuple(slots), path, room or "")
+            self.doctors.append(spec)
 
     def slot(self, path: Path, entry: dict[str, Any], doctor_id: str) -> SlotSpec | None:
         found = self.found
@@ -216,6 +247,10 @@ class _Timeline:
             found.append(((*path, "at"), f"{before} ({format_hhmm(self.previous)})"))
         else:
             self.previous = at
+        if kind == OVERDUE and type(entry[kind]) is not str:
+            if entry[kind] is not True:
+                found.append(((*path, kind), "must be a doctor id, or true for every doctor"))
+            return Action(index, at, kind, "")  # true: every doctor's overdue patients
         target = _text(entry, kind, path, found)
         if target is None:
             return Action(index, at, kind, "")
@@ -237,12 +272,12 @@ class _Timeline:
             self.known_slot(target, path, kind)
             seats = _seats(entry, "to", path, found)
             return Action(index, at, kind, target, number=seats or 0)
-        # DELAY
-        doctors = self.clinic.known_doctors
-        if target not in doctors:
-            found.append(((*path, kind), f"no doctor {target!r}{_guess(target, doctors)}"))
-        elif target in self.clinic.lost:
-            self.dropped = True
+        # A doctor's action: delay, call-next, room, overdue
+        self.known_doctor(target, path, kind)
+        if kind == ROOM:
+            return Action(index, at, kind, target, to=_room(entry, "to", path, found) or "")
+        if kind != DELAY:
+            return Action(index, at, kind, target)
         minutes = entry.get("minutes")
         if minutes is None:
             found.append(((*path, "minutes"), "required"))
@@ -301,6 +336,14 @@ class _Timeline:
                 pass
         self.found.append(((*path, "to"), f"must be 'up', 'down' or a source, not {to!r}"))
         return "up"
+
+    def known_doctor(self, doctor_id: str, path: Path, key: str) -> None:
+        doctors = self.clinic.known_doctors
+        if doctor_id not in doctors:
+            guess = _guess(doctor_id, doctors)
+            self.found.append(((*path, key), f"no doctor {doctor_id!r}{guess}"))
+        elif doctor_id in self.clinic.lost:
+            self.dropped = True
 
     def known_slot(self, slot_id: str, path: Path, key: str) -> bool:
         slots = self.clinic.known_slots
@@ -370,6 +413,22 @@ def _text(entry: dict[str, Any], key: str, path: Path, found: Found) -> str | No
         return None
     if not value.strip():
         found.append(((*path, key), "must not be empty"))
+        return None
+    return value.strip()
+
+
+def _room(
+    entry: dict[str, Any], key: str, path: Path, found: Found, *, required: bool = True
+) -> str | None:
+    """A room label as written, ``""`` for none; the engine checks its length and characters."""
+    value = entry.get(key)
+    if value is None:
+        if required:
+            found.append(((*path, key), 'required: a room, or "" for none'))
+            return None
+        return ""
+    if not isinstance(value, str):
+        found.append(((*path, key), f"must be a string, not {value!r}"))
         return None
     return value.strip()
 

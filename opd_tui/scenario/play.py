@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from itertools import accumulate, chain
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -18,17 +18,24 @@ from ..engine import (
     AddSlot,
     Book,
     Bump,
+    Call,
+    CallNext,
     Cancel,
+    CheckedIn,
+    CheckIn,
     Command,
     Delay,
     Engine,
     Event,
     Move,
     NoShow,
+    NoShowOverdue,
     OpdError,
     Placed,
+    ReturnToQueue,
     Serve,
     SetCapacity,
+    SetRoom,
     Snapshot,
     Source,
     Undo,
@@ -67,11 +74,15 @@ def checkpoint_gap(tokens: int) -> int:
 
 
 class Step(NamedTuple):
-    """One played action and the events the engine returned for it (none if it was skipped)."""
+    """One played action and the events the engine returned for it (none if it was skipped).
+    A check-in's ``estimate`` is when the engine, just after it, expected the patient to be
+    called, to the minute as the slot's view shows it (None if the token was not seated then):
+    what the waiting room was told, kept so a report can set it against the call that came."""
 
     action: Action
     at: datetime
     events: tuple[Event, ...]
+    estimate: datetime | None = None
 
 
 def set_up(engine: Engine, scenario: Scenario, on_refusal: Refusal | None = None) -> list[Event]:
@@ -79,7 +90,8 @@ def set_up(engine: Engine, scenario: Scenario, on_refusal: Refusal | None = None
     events: list[Event] = []
     for doctor in scenario.doctors:
         try:
-            events += engine.execute(AddDoctor(doctor.id, doctor.name, doctor.specialty))
+            asked = AddDoctor(doctor.id, doctor.name, doctor.specialty, doctor.room)
+            events += engine.execute(asked)
         except OpdError as error:
             if on_refusal is None:
                 raise
@@ -87,8 +99,8 @@ def set_up(engine: Engine, scenario: Scenario, on_refusal: Refusal | None = None
             continue
         for slot in doctor.slots:
             try:
-                asked = AddSlot(slot.id, doctor.id, slot.start, slot.end, slot.capacity)
-                events += engine.execute(asked)
+                added = AddSlot(slot.id, doctor.id, slot.start, slot.end, slot.capacity)
+                events += engine.execute(added)
             except OpdError as error:
                 if on_refusal is None:
                     raise
@@ -190,7 +202,12 @@ class Player:
         engine, kin = self.engine, self._kin
         if kin and not engine.unchanged_since(self._mark):
             kin = self._kin = range(0)  # someone else changed the day since this player's step
-        step = Step(action, self.clock.set(action.at), tuple(self._perform(action)))
+        at = self.clock.set(action.at)
+        events = tuple(self._perform(action))
+        if action.kind == CheckIn.kind:
+            step = Step(action, at, events, self._estimate(events))
+        else:
+            step = Step(action, at, events)
         if kin:
             self._mark = engine.action_mark()
         steps.append(step)
@@ -389,7 +406,22 @@ class Player:
 
     def _new_engine(self) -> Engine:
         priorities: dict[Source | str, int] = {s: p for s, p in self.scenario.priorities.items()}
-        return Engine(clock=self.clock, priorities=priorities)
+        return Engine(clock=self.clock, priorities=priorities, visit=self.scenario.visit)
+
+    def _estimate(self, events: tuple[Event, ...]) -> datetime | None:
+        """The call time the slot's view shows the token just checked in (as the waiting room
+        sees it: to the minute), None if it waits for a seat. The slot's view costs a pass over
+        the doctor's present patients; the doctor's whole queue would copy all their tokens."""
+        (checked_in,) = events
+        assert isinstance(checked_in, CheckedIn)
+        for seat in self.engine.slot_view(checked_in.slot_id).booked:
+            if seat.token.id == checked_in.token_id:
+                minute = checked_in.at.replace(second=0, microsecond=0)
+                shown = minute.replace(hour=0, minute=0) + timedelta(
+                    minutes=parse_hhmm(seat.estimate)
+                )
+                return shown if shown >= minute else shown + timedelta(days=1)  # past midnight
+        return None
 
     def _perform(self, action: Action) -> list[Event]:
         events = self.engine.execute(self._command(action))
@@ -419,6 +451,18 @@ class Player:
                 return Bump(token_id, up=action.to == "up")
             case Bump.kind:
                 return Bump(token_id, to=action.to)
+            case CheckIn.kind:
+                return CheckIn(token_id)
+            case CallNext.kind:
+                return CallNext(action.target)
+            case Call.kind:
+                return Call(token_id)
+            case ReturnToQueue.kind:
+                return ReturnToQueue(token_id)
+            case NoShowOverdue.kind:
+                return NoShowOverdue(action.target or None)
+            case SetRoom.kind:
+                return SetRoom(action.target, action.to)
         raise ValueError(f"unknown action kind {action.kind!r}")
 
 

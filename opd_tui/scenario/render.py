@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..engine import Stats, safe_lines, safe_text
-from .report import DayReport, Waits
+from .report import DayReport, Visits, Waits
 
 STAT_FIELDS = (
     "capacity",
@@ -20,11 +20,21 @@ STAT_FIELDS = (
     "cancelled",
     "preemptions",
     "promotions",
+    "called",
 )
 WAIT_NOTE = (
     "wait = minutes from the later of arrival and the slot's scheduled start to being served "
     "(served tokens only)"
 )
+VISIT_NOTE = (
+    "visits: wait = minutes from check-in to the room's first call; consult = median minutes "
+    "from the call to seen; estimate error = the call's time less the one expected at check-in "
+    "(median of its size, and its mean: + is later than expected); overdue = booked, never "
+    "checked in, still booked when the slot had been over for the grace period"
+)
+VISIT_FIELDS = ("call_waits", "call_wait_median", "call_wait_p90", "consultations",
+                "consultation_median", "overdue", "estimated", "estimate_error_median",
+                "estimate_error_mean")  # fmt: skip
 TEXT_PREEMPTED_LIMIT = 20
 
 
@@ -35,15 +45,17 @@ def as_text(report: DayReport) -> str:
     span = f", {report.first}–{report.last}" if report.actions else ""
     out.append(f"{report.actions} actions{span}; {report.tokens} tokens")
     out.append("")
+    in_room = f" · in the room {t.called}" if t.called else ""
     out.append(
         f"Utilisation {_pct(t)} ({t.occupied} of {t.capacity} seats) · served {t.served}"
-        f" · still booked {t.booked} · waiting {t.waiting}"
+        f"{in_room} · still booked {t.booked} · waiting {t.waiting}"
     )
     out.append(
         f"Preemptions {t.preemptions} · promotions {t.promotions} · no-shows {t.no_shows}"
         f" · cancellations {t.cancelled}"
     )
     out.append(f"Waits: {_waits(report.waits)}")
+    out.append(f"Visits: {_visits(report.visits)}")
     out.append("")
     header = (
         f"{'doctor / slot':<34} {'seats':>5} {'booked':>6} {'served':>6} {'wait':>4} "
@@ -66,6 +78,17 @@ def as_text(report: DayReport) -> str:
             f" · {line.preempted:>5} preempted"
         )
     out.append("")
+    header = (
+        f"{'visits':<34} {'called':>6} {'wait':>5} {'p90':>5} {'consult':>7} {'overdue':>7} "
+        f"{'est err':>7} {'mean':>6}"
+    )
+    out.append(header)
+    out.append("-" * len(header))
+    for doctor in report.doctors:
+        out.append(_visit_row(f"{doctor.name} ({doctor.specialty})", doctor.visits))
+    for line in report.sources:
+        out.append(_visit_row(f"  {line.source.value}", line.visits))
+    out.append("")
     out.append(f"Preempted patients ({len(report.preempted)}), most often first")
     for p in report.preempted[:TEXT_PREEMPTED_LIMIT]:
         times = "once" if p.times == 1 else f"{p.times} times"
@@ -80,6 +103,7 @@ def as_text(report: DayReport) -> str:
         out.append("  none")
     out.append("")
     out.append(WAIT_NOTE)
+    out.append(VISIT_NOTE)
     return safe_lines("\n".join(out)) + "\n"  # for a terminal: names are shown, not obeyed
 
 
@@ -95,6 +119,8 @@ def as_data(report: DayReport) -> dict[str, Any]:
         "totals": _stats(report.totals),
         "waits": _wait_data(report.waits),
         "wait_definition": WAIT_NOTE,
+        "visits": _visit_data(report.visits),
+        "visit_definition": VISIT_NOTE,
         "doctors": [
             {
                 "id": d.doctor_id,
@@ -102,6 +128,7 @@ def as_data(report: DayReport) -> dict[str, Any]:
                 "specialty": d.specialty,
                 **_stats(d.stats),
                 "waits": _wait_data(d.waits),
+                "visits": _visit_data(d.visits),
                 "slots": [
                     {
                         "id": s.slot_id,
@@ -121,6 +148,7 @@ def as_data(report: DayReport) -> dict[str, Any]:
                 "tokens": line.tokens,
                 "served": line.served,
                 "preempted": line.preempted,
+                "visits": _visit_data(line.visits),
             }
             for line in report.sources
         },
@@ -145,14 +173,16 @@ def as_json(report: DayReport) -> str:
 
 
 CSV_COLUMNS = ("scope", "id", "name", "tokens", *STAT_FIELDS, "utilisation", "wait_count",
-               "wait_median", "wait_mean", "wait_max", "preempted", "times", "status")  # fmt: skip
+               "wait_median", "wait_mean", "wait_max", "preempted", "times", "status",
+               *VISIT_FIELDS)  # fmt: skip
 
 
 def as_csv(report: DayReport) -> str:
     """One row per day, doctor, slot, source and preempted token; ``scope`` says which.
 
     Source rows fill ``tokens``, ``served`` and ``preempted`` (tokens preempted at least once);
-    preempted rows fill ``times`` and the token's final ``status``.
+    preempted rows fill ``times`` and the token's final ``status``. The day, doctor and source
+    rows fill the visit's columns.
     """
     buffer = io.StringIO()
     writer = _SafeWriter(buffer, CSV_COLUMNS, lineterminator="\n")
@@ -163,11 +193,18 @@ def as_csv(report: DayReport) -> str:
             "name": report.clinic,
             "tokens": report.tokens,
             **_stat_row(report.totals, report.waits),
+            **_visit_data(report.visits),
         }
     )
     for d in report.doctors:
         writer.writerow(
-            {"scope": "doctor", "id": d.doctor_id, "name": d.name, **_stat_row(d.stats, d.waits)}
+            {
+                "scope": "doctor",
+                "id": d.doctor_id,
+                "name": d.name,
+                **_stat_row(d.stats, d.waits),
+                **_visit_data(d.visits),
+            }
         )
         for s in d.slots:
             name = f"{s.start}-{s.end}"
@@ -182,6 +219,7 @@ def as_csv(report: DayReport) -> str:
                 "tokens": line.tokens,
                 "served": line.served,
                 "preempted": line.preempted,
+                **_visit_data(line.visits),
             }
         )
     for p in report.preempted:
@@ -231,6 +269,20 @@ def _wait_data(waits: Waits) -> dict[str, Any]:
     }
 
 
+def _visit_data(visits: Visits) -> dict[str, Any]:
+    return {
+        "call_waits": visits.waited,
+        "call_wait_median": _minutes(visits.wait_median),
+        "call_wait_p90": _minutes(visits.wait_p90),
+        "consultations": visits.consultations,
+        "consultation_median": _minutes(visits.consultation_median),
+        "overdue": visits.overdue,
+        "estimated": visits.estimated,
+        "estimate_error_median": _minutes(visits.error_median),
+        "estimate_error_mean": _minutes(visits.error_mean),
+    }
+
+
 def _minutes(value: float) -> float:
     return round(value, 1)
 
@@ -246,6 +298,33 @@ def _waits(waits: Waits) -> str:
         f"{waits.count} served · median {waits.median:.0f} min · mean {waits.mean:.1f} min"
         f" · longest {waits.longest:.0f} min"
     )
+
+
+def _visits(visits: Visits) -> str:
+    parts = []
+    if visits.waited:
+        parts.append(
+            f"{visits.waited} called after check-in · wait median {visits.wait_median:.0f} min"
+            f" · 90th percentile {visits.wait_p90:.0f} min"
+        )
+    else:
+        parts.append("nobody called after check-in")
+    if visits.consultations:
+        parts.append(f"consultation median {visits.consultation_median:.1f} min")
+    if visits.estimated:
+        parts.append(
+            f"estimate off by {visits.error_median:.1f} min (median), {visits.error_mean:+.1f} min"
+            " on average"
+        )
+    parts.append(f"overdue {visits.overdue}")
+    return " · ".join(parts)
+
+
+def _visit_row(label: str, v: Visits) -> str:
+    wait = f"{v.wait_median:>5.0f} {v.wait_p90:>5.0f}" if v.waited else f"{'–':>5} {'–':>5}"
+    consult = f"{v.consultation_median:>7.1f}" if v.consultations else f"{'–':>7}"
+    error = f"{v.error_median:>7.1f} {v.error_mean:>+6.1f}" if v.estimated else f"{'–':>7} {'–':>6}"
+    return f"{label[:34]:<34} {v.waited:>6} {wait} {consult} {v.overdue:>7} {error}"
 
 
 def _row(label: str, s: Stats, waits: Waits) -> str:

@@ -34,6 +34,7 @@ from ..engine import (
     Invalid,
     OpdError,
     SlotAdded,
+    VisitRules,
 )
 from .base import (
     OPEN_DAY,
@@ -71,6 +72,7 @@ class JournalDesk:
         setup: SetUp | None = None,
         clinic_name: str = "OPD",
         priorities: Mapping[str, int] | None = None,
+        visit: VisitRules | None = None,
         desk_id: str | None = None,
         desk_name: str | None = None,
         follows: bool = True,
@@ -95,6 +97,8 @@ class JournalDesk:
         self.desk_name = desk_name or socket.gethostname()
         self.desk_id = desk_id or f"{self.desk_name}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._clock = clock
+        self.visit = visit or VisitRules()
+        """The clinic's rules for the visit that this desk's engine decides by."""
         self._now: datetime | None = None
         self._lock = threading.RLock()
         self._pending: list[Event] = []
@@ -108,7 +112,7 @@ class JournalDesk:
                     + ("" if store.writable else ", and it is read-only for this user")
                 )
             defaults = {s.value: p for s, p in DEFAULT_PRIORITIES.items()}
-            start = _Start(clock, setup, clinic_name, dict(priorities or defaults))
+            start = _Start(clock, setup, clinic_name, dict(priorities or defaults), self.visit)
             store.create_day(day, self.desk_id, start)
             info = store.day(day)
             assert info is not None
@@ -266,7 +270,7 @@ class JournalDesk:
         return Outcome(events, action_id=recorded.action_id, replayed=True)
 
     def _restore(self) -> tuple[Engine, int]:
-        engine = Engine(clock=self._engine_clock, priorities=self.priorities)
+        engine = Engine(clock=self._engine_clock, priorities=self.priorities, visit=self.visit)
         # A day is hundreds of thousands of new objects and no garbage: the collector's passes
         # over them would cost as much as the restore itself.
         collecting = gc.isenabled()
@@ -354,18 +358,24 @@ class _Start:
     """Decides a new day's set-up: the previous day's doctors and slots, or the initial set-up."""
 
     def __init__(
-        self, clock: Clock, setup: SetUp | None, clinic_name: str, priorities: dict[str, int]
+        self,
+        clock: Clock,
+        setup: SetUp | None,
+        clinic_name: str,
+        priorities: dict[str, int],
+        visit: VisitRules,
     ) -> None:
         self._clock = clock
         self._setup = setup
         self._clinic_name = clinic_name
         self._priorities = priorities
+        self._visit = visit
 
     def __call__(self, previous: Previous | None) -> NewDay:
         at = self._clock()
         name = previous.clinic_name if previous else self._clinic_name
         priorities = dict(previous.priorities) if previous else self._priorities
-        engine = Engine(clock=lambda: at, priorities=priorities)
+        engine = Engine(clock=lambda: at, priorities=priorities, visit=self._visit)
         if previous is None:
             events = self._setup(engine) if self._setup else []
             origin = "initial set-up" if self._setup else "empty"
@@ -381,7 +391,9 @@ def carry_over(engine: Engine, setup: list[Event]) -> list[Event]:
     events: list[Event] = []
     for event in setup:
         if isinstance(event, DoctorAdded):
-            events += engine.execute(AddDoctor(event.doctor_id, event.name, event.specialty))
+            events += engine.execute(
+                AddDoctor(event.doctor_id, event.name, event.specialty, event.room)
+            )
         elif isinstance(event, SlotAdded):
             slot = AddSlot(event.slot_id, event.doctor_id, event.start, event.end, event.capacity)
             events += engine.execute(slot)
@@ -391,8 +403,10 @@ def carry_over(engine: Engine, setup: list[Event]) -> list[Event]:
 @dataclass(frozen=True, slots=True)
 class NewClinic:
     """How a new journal's first day is set up: its clinic's name, priorities and doctors and
-    slots (none unless asked for). Later days carry over the latest day's."""
+    slots (none unless asked for). Later days carry over the latest day's. ``visit`` is the
+    clinic's rules for the visit, for the desks opened with it."""
 
     name: str = "OPD"
     setup: SetUp | None = None
     priorities: Mapping[str, int] | None = None
+    visit: VisitRules | None = None
