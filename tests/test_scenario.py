@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from opd_tui.engine import Booked, OpdError, Preempted, Promoted, Served, Waitlisted
+from opd_tui.engine import Booked, OpdError, Preempted, Promoted, Served, Status, Waitlisted
 from opd_tui.scenario import Player, ScenarioError, load, loads
 from opd_tui.scenario.decode import decode
 
@@ -524,7 +524,23 @@ def test_the_readmes_example_clinic_file_loads() -> None:
         "move",
         "capacity",
         "delay",
+        "book",
+        "book",
+        "check-in",
+        "check-in",
+        "call-next",
+        "serve",
+        "call",
+        "return",
+        "overdue",
+        "room",
     ]
+    player = Player(scenario, day=DAY)
+    player.play_all()
+    engine = player.engine
+    assert [e.token.patient for e in engine.queue("rao").next_up] == ["Sara Khan"]  # returned
+    assert engine.token_by_number("RAO-006").status is Status.NO_SHOW  # Vikram, overdue
+    assert engine.doctor("rao").room == "4"
 
 
 def test_actions_on_a_slot_the_engine_refused_are_not_reported_again() -> None:
