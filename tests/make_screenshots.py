@@ -63,6 +63,23 @@ async def move_to_another_doctor(pilot: Pilot[None]) -> None:
     await pilot.pause(0.2)
 
 
+async def queue(pilot: Pilot[None]) -> None:
+    """The selected doctor's queue: in the room, next up with expected calls, not arrived."""
+    await pilot.press("w")
+    await pilot.pause()
+
+
+async def overdue(pilot: Pilot[None]) -> None:
+    """The question before Dr Khan's overdue patients are marked no-show, naming them."""
+    app = pilot.app
+    assert isinstance(app, OpdApp)
+    while app.doctor_id != "khan":
+        await pilot.press("down")  # the doctors list has the focus
+        await pilot.pause()
+    await pilot.press("O")
+    await pilot.pause(0.2)
+
+
 async def light_theme(pilot: Pilot[None]) -> None:
     pilot.app.theme = "textual-light"
     await preemption(pilot)
@@ -77,6 +94,9 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("help", (120, 40), help_screen),
     ("light-theme", (120, 40), light_theme),
     ("move-another-doctor", (120, 40), move_to_another_doctor),
+    ("queue", (120, 40), queue),
+    ("queue-80x24", (80, 24), queue),
+    ("overdue", (120, 40), overdue),
 ]
 
 

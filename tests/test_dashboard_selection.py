@@ -20,8 +20,8 @@ from opd_tui.ui.tables import Table
 from opd_tui.wiring import memory_desk
 
 NOTHING_SELECTED = (
-    "Select a token first: Tab to the Booked list or the Waitlist, then highlight the patient "
-    "with the arrow keys."
+    "Select a token first: Tab to the Booked list, the Waitlist or the queue, then highlight the "
+    "patient with the arrow keys."
 )
 
 

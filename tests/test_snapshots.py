@@ -7,16 +7,52 @@ and look at the report before committing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import pytest
+from conftest import DAY, FakeClock, FakeMonotonic, small_clinic
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from opd_tui.desk import MemoryDesk
 from opd_tui.engine import Book
 from opd_tui.ui.app import OpdApp
 
 Snap = Callable[..., bool]
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+QUEUE_SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]
+
+
+@pytest.fixture
+def visit_app(clock: FakeClock, monotonic: FakeMonotonic) -> OpdApp:
+    """The small clinic at 10:20, mid-visit. Dr Rao (room 3) saw Bala in 12 min; Dev is in the
+    room since 10:05 (called out of turn); Esha, present, did not answer her first call; Farah
+    has not arrived; Asha, never checked in, is overdue since 10:15."""
+    engine, history = small_clinic(clock)
+    history += engine.set_room("rao", "3")
+    history += engine.book("rao-10", "Esha Rao", "paid")
+    history += engine.book("rao-10", "Farah Ali", "walk-in")
+
+    def at(hh_mm: str) -> None:
+        clock.now = datetime.combine(DAY, datetime.strptime(hh_mm, "%H:%M").time())
+
+    at("09:02")
+    history += engine.check_in("T00002")
+    at("09:05")
+    history += engine.call_next("rao")
+    at("09:17")
+    history += engine.serve("T00002")
+    at("09:50")
+    history += engine.check_in("T00004") + engine.check_in("T00005")
+    at("10:00")
+    history += engine.call_next("rao")  # Esha: paid 4 before Dev's follow-up 3
+    at("10:04")
+    history += engine.return_to_queue("T00005")
+    at("10:05")
+    history += engine.call("T00004")
+    at("10:20")
+    desk = MemoryDesk(engine, "Test Clinic", DAY)
+    return OpdApp(desk, history=history, monotonic=monotonic, wall_clock=clock)
 
 
 async def _still_input(pilot: Pilot[None]) -> None:
@@ -55,3 +91,13 @@ def test_overview(snap_compare: Snap, app: OpdApp, size: tuple[int, int]) -> Non
 
 def test_help(snap_compare: Snap, app: OpdApp) -> None:
     assert snap_compare(app, terminal_size=(120, 40), press=["question_mark"])
+
+
+@pytest.mark.parametrize("size", QUEUE_SIZES)
+def test_queue(snap_compare: Snap, visit_app: OpdApp, size: tuple[int, int]) -> None:
+    assert snap_compare(visit_app, terminal_size=size, press=["w"])
+
+
+def test_visit_day(snap_compare: Snap, visit_app: OpdApp) -> None:
+    """The slot's lists mid-visit: in the room with its minutes, present, returned."""
+    assert snap_compare(visit_app, terminal_size=(80, 24))

@@ -12,8 +12,10 @@ from textual.widgets import DataTable
 from ..engine import (
     Booked,
     Bumped,
+    Called,
     Cancelled,
     CapacityChanged,
+    CheckedIn,
     Delayed,
     DoctorAdded,
     Engine,
@@ -24,9 +26,12 @@ from ..engine import (
     Preempted,
     Promoted,
     Renamed,
+    Returned,
+    RoomSet,
     Served,
     SlotAdded,
     SlotRestored,
+    Status,
     Token,
     TokenRestored,
     TokenWithdrawn,
@@ -56,6 +61,15 @@ def named(token: Token) -> str:
     return safe_text(f"{token.number} {token.patient}")
 
 
+def state(status: Status) -> str:
+    """A status in a sentence: ``in the room``, ``served``, ``no-show``."""
+    return "in the room" if status is Status.CALLED else status.value.lower().replace("_", "-")
+
+
+def plural(count: int, word: str) -> str:
+    return word if count == 1 else f"{word}s"
+
+
 def who(engine: Engine, token_id: str | None) -> str:
     if token_id is None:
         return "a new seat"
@@ -63,6 +77,15 @@ def who(engine: Engine, token_id: str | None) -> str:
         return named(engine.token(token_id))
     except OpdError:
         return token_id
+
+
+def seen(engine: Engine, token_id: str) -> str:
+    """``seen after 12 min`` for a consultation from the room, else ``served``."""
+    try:
+        minutes = engine.token(token_id).minutes
+    except OpdError:
+        minutes = None
+    return "served" if minutes is None else f"seen after {minutes:.0f} min"
 
 
 def describe(event: Event, engine: Engine) -> Text:
@@ -94,8 +117,26 @@ def describe(event: Event, engine: Engine) -> Text:
             return plain(
                 f"∅ {who(engine, token_id)} did not show · {slot_name(engine, event.slot_id)}"
             )
-        case Served(token_id=token_id):
-            return plain(f"✓ {who(engine, token_id)} served · {slot_name(engine, event.slot_id)}")
+        case Served(token_id=token_id, slot_id=slot_id):
+            where = slot_name(engine, slot_id)
+            return plain(f"✓ {who(engine, token_id)} {seen(engine, token_id)} · {where}")
+        case CheckedIn(token_id=token_id, slot_id=slot_id):
+            return plain(f"● {who(engine, token_id)} checked in · {slot_name(engine, slot_id)}")
+        case Called(token_id=token_id, slot_id=slot_id, in_turn=in_turn):
+            where = slot_name(engine, slot_id)
+            if in_turn:
+                return plain(f"▶ {who(engine, token_id)} called in · {where}")
+            # Out of the call order: worth a second look, like a delay.
+            return plain(f"▶ {who(engine, token_id)} called out of turn · {where}", palette.WAITING)
+        case Returned(token_id=token_id, slot_id=slot_id, called_at=called_at):
+            where = f"({called_at:%H:%M} call unanswered) · {slot_name(engine, slot_id)}"
+            return plain(f"↩ {who(engine, token_id)} returned to the queue {where}")
+        case RoomSet(doctor_id=doctor_id, old=old, new=new):
+            name = engine.doctor(doctor_id).name
+            if not new:
+                return plain(f"⌂ {name} no longer in room {old}")
+            was = f" (was {old})" if old else ""
+            return plain(f"⌂ {name} now in room {new}{was}")
         case Bumped(token_id=token_id, old_priority=old, new_priority=new):
             arrow = "↑" if new > old else "↓"
             return plain(f"{arrow} {who(engine, token_id)} priority {old} → {new}")
@@ -121,8 +162,9 @@ def describe(event: Event, engine: Engine) -> Text:
             return plain(f"↶ booking withdrawn · {slot_name(engine, event.slot_id)}")
         case SlotRestored(slot_id=slot_id, capacity=capacity):
             return plain(f"↶ {slot_name(engine, slot_id)} as it was (capacity {capacity})")
-        case DoctorAdded(name=name, specialty=specialty):
-            return plain(f"{name} ({specialty}) joined the clinic")
+        case DoctorAdded(name=name, specialty=specialty, room=room):
+            in_room = f", room {room}" if room else ""
+            return plain(f"{name} ({specialty}) joined the clinic{in_room}")
         case SlotAdded(slot_id=slot_id, start=start, end=end, capacity=capacity):
             return plain(f"{slot_name(engine, slot_id)}: slot {start}–{end} for {capacity}")
     return plain(event.kind)

@@ -25,19 +25,28 @@ from ..desk import Desk, ReadOnly
 from ..engine import (
     Book,
     Bump,
+    Call,
+    Called,
+    CallNext,
     Cancel,
+    CheckIn,
     Command,
     Delay,
     Engine,
     Event,
+    MarkedNoShow,
     Move,
     NoShow,
+    NoShowOverdue,
     OpdError,
     Placed,
     Preempted,
     Rename,
+    ReturnToQueue,
+    RoomSet,
     Serve,
     SetCapacity,
+    SetRoom,
     Slot,
     SlotAdded,
     Status,
@@ -50,7 +59,7 @@ from ..engine import (
 from ..scenario import Player
 from ..store.base import JournalBusy, StoreError
 from . import rows
-from .activity import ActivityLog, named, slot_name, who
+from .activity import ActivityLog, named, plural, slot_name, state, who
 from .commands import KeyCommands
 from .header import ClinicHeader
 from .history import Past, day_as_it_was
@@ -58,6 +67,7 @@ from .keys import DASHBOARD_KEYS, REPLAY_KEYS, bindings, handed_to
 from .marks import Alert, Marks
 from .overview import OverviewTable
 from .patience import BUSY_WAIT, RETRY_SECONDS, Patience
+from .queue import QueuePane, QueueTable
 from .replay import ReplayBar
 from .screens.booking import BookForm
 from .screens.confirm import Confirm
@@ -66,6 +76,7 @@ from .screens.find import FindPatient
 from .screens.help import HelpScreen
 from .screens.move import MovePicker, move_doubts
 from .screens.rename import RenameForm
+from .screens.room import RoomForm
 from .tables import BookedTable, DoctorTable, ScheduleTable, Table, WaitingTable
 from .titles import content
 
@@ -74,6 +85,10 @@ POLL_SECONDS = 0.5
 TOAST_LINES = 3
 NO_MARKS = Marks(0.0)
 PAST_IS_READ_ONLY = "this is the day as it was: press escape to return to now"
+# Overdue patients named in the question before they are marked no-show; the rest are counted.
+OVERDUE_NAMED = 8
+Done = str | Callable[[list[Event]], str]
+"""What a key's toast says once its action is recorded: fixed words, or words from its events."""
 
 
 class OpdApp(App[None]):
@@ -110,6 +125,8 @@ class OpdApp(App[None]):
         self.timeline = list(history)  # every event of the day, in order: the log's numbering
         self.last_alert: Alert | None = None
         self.patience = Patience()  # for the key whose action waits for another desk
+        self.drawn_minute: datetime | None = None  # the minute the times in the room count to
+        self.listed_slot: str | None = None  # the slot whose lists were drawn last
 
     # ----------------------------------------------------------------- layout
 
@@ -123,6 +140,7 @@ class OpdApp(App[None]):
                 with Horizontal(id="detail"):
                     yield BookedTable(id="booked")
                     yield WaitingTable(id="waiting")
+                    yield QueuePane(id="queue")
             yield OverviewTable(id="overview")
         yield ActivityLog(id="log")
         if self.player is not None:
@@ -195,6 +213,31 @@ class OpdApp(App[None]):
         """Highlights belong to now: the past is shown without them."""
         return self.marks if self.past is None else NO_MARKS
 
+    @property
+    def queue_shown(self) -> bool:
+        """Whether the selected doctor's queue takes the place of the slot's lists."""
+        return self.query_one(QueuePane).display
+
+    def show_queue(self, shown: bool) -> None:
+        """The queue in place of the slot's lists, or the lists again, drawn as they are now.
+        Each panel's own ``display``, not a class on the app: a class would restyle every
+        widget on the screen (a tenth of a second on a hospital day)."""
+        if shown == self.queue_shown:
+            return
+        self.query_one(BookedTable).display = not shown
+        self.query_one(WaitingTable).display = not shown
+        self.query_one(QueuePane).display = shown
+        if shown:
+            self.draw_queue()
+        else:
+            self.draw_slot(fresh=self.listed_slot != self.slot_id)
+
+    def seen_at(self) -> datetime:
+        """The time the day in view is seen at: the past moment's, else the dashboard's clock.
+        Expected call times and the minutes in the room count from it."""
+        past = self.past
+        return past.at if past is not None and past.at is not None else self.wall_clock()
+
     def refresh_header(self) -> None:
         self.query_one(ClinicHeader).totals = self.engine.day_stats()
 
@@ -212,6 +255,7 @@ class OpdApp(App[None]):
 
     def watch_doctor_id(self) -> None:
         self.draw_schedule()
+        self.draw_queue()
 
     def watch_slot_id(self, slot_id: str | None) -> None:
         if slot_id is not None:
@@ -227,7 +271,7 @@ class OpdApp(App[None]):
         engine = self.engine
         slots = engine.slots(doctor_id)
         schedule = self.query_one(ScheduleTable)
-        schedule.border_title = content(f"Schedule · {engine.doctor(doctor_id).name}")
+        self.title_schedule(engine, doctor_id)
         schedule.sync_rows(rows.schedule_rows(engine, slots, self.shown_marks, self.monotonic()))
         doctors = self.query_one(DoctorTable)
         if doctors.cursor_key != doctor_id:
@@ -236,6 +280,19 @@ class OpdApp(App[None]):
             schedule.select_key(slot_id)
         else:
             self.slot_id = self.current_slot(slots)
+
+    def title_schedule(self, engine: Engine, doctor_id: str) -> None:
+        """The schedule's title: whose it is, and the room they are in."""
+        doctor = engine.doctor(doctor_id)
+        room = f" · room {doctor.room}" if doctor.room else ""
+        self.query_one(ScheduleTable).border_title = content(f"Schedule · {doctor.name}{room}")
+
+    def draw_queue(self) -> None:
+        """The selected doctor's queue, only while it is shown: it is worked out afresh."""
+        if not self.queue_shown or self.doctor_id is None:
+            return
+        pane = self.query_one(QueuePane)
+        pane.draw(self.engine, self.doctor_id, self.shown_marks, self.monotonic(), self.seen_at())
 
     def minute_now(self) -> int:
         """The minute of the clinic day on the dashboard's clock: which slots have ended."""
@@ -251,22 +308,28 @@ class OpdApp(App[None]):
 
     def draw_slot(self, *, fresh: bool = False) -> None:
         """The selected slot's booked list and waitlist; ``fresh`` when the lists showed another
-        slot, so their cursors start again at the top."""
+        slot, so their cursors start again at the top. Not while the queue hides them: they are
+        drawn when they are shown again."""
+        if self.queue_shown:
+            return
         booked, waiting = self.query_one(BookedTable), self.query_one(WaitingTable)
-        slot_id = self.slot_id
+        slot_id = self.listed_slot = self.slot_id
         if slot_id is None:
             booked.sync_rows([], fresh=fresh)
             waiting.sync_rows([], fresh=fresh)
             return
-        engine, marks, now = self.engine, self.shown_marks, self.monotonic()
-        view = engine.slot_view(slot_id)
+        engine, marks, now, at = self.engine, self.shown_marks, self.monotonic(), self.seen_at()
+        self.drawn_minute = at.replace(second=0, microsecond=0)
+        view = engine.slot_view(slot_id, at)
         booked.border_title = content(f"Booked · {slot_name(engine, slot_id)}")
-        booked.sync_rows(rows.booked_rows(engine, view, marks, now), fresh=fresh)
+        booked.sync_rows(rows.booked_rows(engine, view, marks, now, at), fresh=fresh)
         waiting.border_title = f"Waitlist · {len(view.waiting)}"
-        waiting.sync_rows(rows.waiting_rows(engine, view, marks, now), fresh=fresh)
+        waiting.sync_rows(rows.waiting_rows(engine, view, marks, now, at), fresh=fresh)
 
     def refresh_slots(self, slot_ids: set[str]) -> None:
-        """Redraw only what ``slot_ids`` touch: doctor loads, schedule rows, the open slot."""
+        """Redraw only what ``slot_ids`` touch: doctor loads, schedule rows, the open slot, and
+        the queue while it is shown. Any slot of the selected doctor redraws the open slot too:
+        a present patient's expected call follows everyone before them in the doctor's order."""
         engine, marks = self.engine, self.shown_marks
         slots = [engine.slot(s) for s in slot_ids]
         self.refresh_doctors({slot.doctor_id for slot in slots})
@@ -276,7 +339,8 @@ class OpdApp(App[None]):
             now = self.monotonic()
             for slot in sorted(mine, key=lambda s: s.start_min):
                 schedule.put_row(*rows.schedule_row(engine, slot, marks, now))
-        if self.slot_id in slot_ids:
+            self.draw_queue()
+        if self.slot_id in slot_ids or (mine and self.slot_id is not None):
             self.draw_slot()
         overview = self.query_one(OverviewTable)
         if overview.display:
@@ -290,6 +354,7 @@ class OpdApp(App[None]):
         self.draw_schedule()
         if self.slot_id == slot_id:  # else the new slot's lists are drawn already
             self.draw_slot()
+        self.draw_queue()
         overview = self.query_one(OverviewTable)
         if overview.display:
             overview.fill(self.engine, self.shown_marks, self.monotonic())
@@ -308,6 +373,11 @@ class OpdApp(App[None]):
         alerts = self.marks.note(events, self.monotonic())
         if any(isinstance(e, SlotAdded) for e in events):
             self.refresh_doctors(d.id for d in self.engine.doctors())
+        if self.doctor_id is not None and any(
+            isinstance(e, RoomSet) and e.doctor_id == self.doctor_id for e in events
+        ):
+            self.title_schedule(self.engine, self.doctor_id)
+            self.draw_queue()
         slots = rows.touched_slots(events)
         self.refresh_slots(slots)
         undone = next((e for e in events if isinstance(e, Undone)), None)
@@ -353,6 +423,17 @@ class OpdApp(App[None]):
                 slot_ids.add(self.desk.engine.token(token_id).slot_id)
             if slot_ids and self.past is None:
                 self.refresh_slots(slot_ids)
+        self.follow_the_minute()
+
+    def follow_the_minute(self) -> None:
+        """When the minute turns, the times that count from it move on: the minutes in the room,
+        the expected calls of the open slot and of the queue."""
+        at = self.seen_at().replace(second=0, microsecond=0)
+        if at == self.drawn_minute:
+            return
+        self.drawn_minute = at
+        self.draw_slot()
+        self.draw_queue()
 
     # ----------------------------------------------------------------- actions
 
@@ -374,12 +455,13 @@ class OpdApp(App[None]):
         return events
 
     def attempt(
-        self, command: Command, *, done: str = "", then: Callable[[], None] | None = None
+        self, command: Command, *, done: Done = "", then: Callable[[], None] | None = None
     ) -> None:
         """Like ``perform``, for keys: a refusal becomes a notification and changes nothing;
-        success is confirmed in a toast naming whom it was done to (``done``), then ``then``
-        runs. While another desk holds the journal's lock the action is tried again every few
-        milliseconds, off the key's path, and the header says so; the screen never freezes."""
+        success is confirmed in a toast naming whom it was done to (``done``, or what it makes
+        of the action's events), then ``then`` runs. While another desk holds the journal's
+        lock the action is tried again every few milliseconds, off the key's path, and the
+        header says so; the screen never freezes."""
         if self.patience.waiting:
             self.notify(
                 "Still waiting for another desk to finish writing: your last action is not "
@@ -390,7 +472,7 @@ class OpdApp(App[None]):
 
         def run() -> None:
             try:
-                self.perform(command)
+                events = self.perform(command)
             except JournalBusy:
                 self.try_again_soon(run)
                 return
@@ -399,8 +481,9 @@ class OpdApp(App[None]):
                 self.notify(str(error), title="Not done", severity="error")
                 return
             self.journal_free()
-            if done:
-                self.notify(done, title="Done")
+            words = done if isinstance(done, str) else done(events)
+            if words:
+                self.notify(words, title="Done")
             if then is not None:
                 then()
 
@@ -436,14 +519,16 @@ class OpdApp(App[None]):
         return False
 
     def selected_token(self) -> Token | None:
-        """The highlighted token of the focused token table, and nothing else: a key acts only on
-        the patient the coordinator sees selected."""
+        """The highlighted token of the focused token table (the slot's lists or the queue), and
+        nothing else: a key acts only on the patient the coordinator sees selected."""
         table = self.focused
-        key = table.cursor_key if isinstance(table, BookedTable | WaitingTable) else None
+        key = (
+            table.cursor_key if isinstance(table, BookedTable | WaitingTable | QueueTable) else None
+        )
         if key is None:
             self.notify(
-                "Select a token first: Tab to the Booked list or the Waitlist, then highlight "
-                "the patient with the arrow keys.",
+                "Select a token first: Tab to the Booked list, the Waitlist or the queue, then "
+                "highlight the patient with the arrow keys.",
                 title="No token selected",
                 severity="warning",
             )
@@ -500,7 +585,132 @@ class OpdApp(App[None]):
 
     def action_serve(self) -> None:
         if token := self.target():
-            self.attempt(Serve(token.id), done=f"{named(token)} marked seen")
+
+            def seen(events: list[Event]) -> str:
+                minutes = self.engine.token(token.id).minutes
+                after = "" if minutes is None else f" after {minutes:.0f} min in the room"
+                return f"{named(token)} marked seen{after}"
+
+            self.attempt(Serve(token.id), done=seen)
+
+    def selected_doctor(self) -> str | None:
+        """The doctor a doctor's key acts on: the one selected; None, said why, while nothing may
+        be recorded."""
+        if not self.writable():
+            return None
+        if self.doctor_id is None:
+            self.notify("Select a doctor first.", severity="warning")
+        return self.doctor_id
+
+    def action_check_in(self) -> None:
+        if token := self.target():
+            self.attempt(CheckIn(token.id), done=lambda _: self.checked_in_words(token))
+
+    def checked_in_words(self, token: Token) -> str:
+        """``RAO-014 Sneha Pillai checked in · expected call ≈ 09:40``."""
+        slot = self.engine.slot(token.slot_id)
+        queue = self.engine.queue(slot.doctor_id, self.seen_at())
+        at = next((e.at for e in queue.next_up if e.token.id == token.id), None)
+        if at is not None:
+            return f"{named(token)} checked in · expected call ≈ {at:%H:%M}"
+        return f"{named(token)} checked in · on the waitlist: called once seated"
+
+    def action_call_next(self) -> None:
+        if doctor_id := self.selected_doctor():
+            self.attempt(CallNext(doctor_id), done=self.called_words)
+
+    def action_call(self) -> None:
+        if token := self.target():
+            self.attempt(Call(token.id), done=self.called_words)
+
+    def called_words(self, events: list[Event]) -> str:
+        """``RAO-014 Sneha Pillai called to room 3 (out of turn)``."""
+        called = next(e for e in events if isinstance(e, Called))
+        token = self.engine.token(called.token_id)
+        room = self.engine.doctor(self.engine.slot(called.slot_id).doctor_id).room
+        to = f" to room {room}" if room else " in"
+        turn = "" if called.in_turn else " (out of turn)"
+        return f"{named(token)} called{to}{turn}"
+
+    def action_return_to_queue(self) -> None:
+        token = self.target()
+        if token is None:
+            return
+
+        def returned(events: list[Event]) -> str:
+            calls = self.engine.token(token.id).unanswered
+            return (
+                f"{named(token)} returned to the queue ({calls} unanswered {plural(calls, 'call')})"
+            )
+
+        def offer_no_show() -> None:
+            now = self.engine.token(token.id)
+            if now.unanswered >= self.engine.visit.calls and now.status.is_live:
+                calls = f"{now.unanswered} {plural(now.unanswered, 'call')}"
+                question = f"{named(now)} did not answer {calls}: mark as no-show?"
+                self.confirm_then(
+                    "No-show",
+                    question,
+                    lambda: self.attempt(NoShow(token.id), done=f"{named(now)} marked no-show"),
+                )
+
+        self.attempt(ReturnToQueue(token.id), done=returned, then=offer_no_show)
+
+    def action_no_show_overdue(self) -> None:
+        doctor_id = self.selected_doctor()
+        if doctor_id is None:
+            return
+        doctor = self.engine.doctor(doctor_id)
+        late = self.engine.overdue(doctor_id)
+        grace = self.engine.visit.grace
+        rule = f"booked, not checked in, {grace} min after their slot ended"
+        if not late:
+            self.notify(
+                f"Nobody is overdue for {doctor.name} ({rule}).", title="Not done", severity="error"
+            )
+            return
+        names = [f"{named(t)} · {self.engine.slot(t.slot_id).label}" for t in late]
+        if len(names) > OVERDUE_NAMED:
+            names[OVERDUE_NAMED - 1 :] = [f"… and {len(late) - OVERDUE_NAMED + 1} more"]
+        count = f"{len(late)} overdue {plural(len(late), 'patient')}"
+        question = (
+            f"Mark {count} of {doctor.name} as no-show?\n\n"
+            + "\n".join(names)
+            + f"\n\nOverdue: {rule}. ctrl+z undoes it."
+        )
+
+        def marked(events: list[Event]) -> str:
+            gone = sum(isinstance(e, MarkedNoShow) for e in events)
+            return f"{gone} overdue {plural(gone, 'patient')} of {doctor.name} marked no-show"
+
+        self.confirm_then(
+            "Overdue", question, lambda: self.attempt(NoShowOverdue(doctor_id), done=marked)
+        )
+
+    def action_room(self) -> None:
+        doctor_id = self.selected_doctor()
+        if doctor_id is None:
+            return
+
+        def submit(room: str) -> list[Event]:
+            return self.perform(SetRoom(doctor_id, room))
+
+        def set_(events: list[Event] | None) -> None:
+            if events:
+                doctor = self.engine.doctor(doctor_id)
+                where = f"in room {doctor.room}" if doctor.room else "without a room"
+                self.notify(f"{doctor.name} is {where} now", title="Done")
+
+        self.push_screen(RoomForm(self.engine.doctor(doctor_id), submit), set_)
+
+    def action_queue(self) -> None:
+        """Show the selected doctor's queue in place of the slot's lists, or the lists again;
+        from the overview, the queue."""
+        switcher = self.query_one(ContentSwitcher)
+        shown = not self.queue_shown or switcher.current == "overview"
+        switcher.current = "day"
+        self.show_queue(shown)
+        self.query_one(QueueTable if shown else BookedTable).focus()
 
     def action_no_show(self) -> None:
         if token := self.target():
@@ -515,7 +725,7 @@ class OpdApp(App[None]):
         if token is None:
             return
         if token.status not in (Status.BOOKED, Status.WAITING):
-            self.notify(f"{token.number} is {token.status.value.lower()}.", severity="error")
+            self.notify(f"{token.number} is {state(token.status)}.", severity="error")
             return
         minute = self.minute_now()
 
@@ -557,7 +767,7 @@ class OpdApp(App[None]):
             return
         if not token.status.is_live:
             self.notify(
-                f"{token.number} is {token.status.value.lower()}: only a booked or waiting "
+                f"{token.number} is {state(token.status)}: only a booked or waiting "
                 "token can be renamed.",
                 severity="error",
             )
@@ -611,13 +821,14 @@ class OpdApp(App[None]):
     def action_help(self) -> None:
         ranks = sorted(self.engine.priorities.items(), key=lambda item: -item[1])
         priorities = ", ".join(f"{source.value} {value}" for source, value in ranks)
-        self.push_screen(HelpScreen(priorities, self.desk.location))
+        self.push_screen(HelpScreen(priorities, self.desk.location, self.engine.visit))
 
     def jump_to_token(self, token_id: str) -> None:
         """Select the token's doctor and slot, then put the cursor on the token."""
         token = self.engine.token(token_id)
         slot = self.engine.slot(token.slot_id)
         self.query_one(ContentSwitcher).current = "day"
+        self.show_queue(False)  # the token is shown in its slot's list
         self.show_doctor(slot.doctor_id, slot.id)
         table_id = "waiting" if token.status is Status.WAITING else "booked"
         table = self.query_one(f"#{table_id}", Table)
@@ -696,5 +907,6 @@ class OpdApp(App[None]):
         slot_id = self.query_one(OverviewTable).slot_at(event.cell_key)
         if slot_id:
             self.query_one(ContentSwitcher).current = "day"
+            self.show_queue(False)  # a slot was chosen: its lists are shown
             self.show_doctor(self.engine.slot(slot_id).doctor_id, slot_id)
             self.query_one(BookedTable).focus()

@@ -4,12 +4,21 @@ here: the row builders use these cells without a screen."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.style import Style
 from rich.text import Text
 
-from ..engine import Slot, Source, Stats, Token, safe_text
+from ..engine import Slot, Source, Stats, Status, Token, safe_text
 from . import palette
 from .marks import Mark
+
+# The visit's symbols, so presence is told by a sign as well as a colour.
+PRESENT = "●"  # checked in, waiting to be called
+IN_ROOM = "▶"  # called into the room
+NOT_ARRIVED = "○"  # booked, not checked in
+OVERDUE = "!"  # not checked in, and the slot ended more than the grace period ago
+RETURNED = "↩"  # calls that went unanswered
 
 
 def plain(value: object, style: Style | str = "") -> Text:
@@ -28,10 +37,34 @@ def source(value: Source, priority: int | None = None, usual: int | None = None)
     return plain(label, palette.SOURCE_STYLES[value])
 
 
-def status(token: Token, mark: Mark | None) -> Text:
+def elapsed(since: datetime, at: datetime) -> int:
+    """Whole minutes from ``since`` to ``at``; never negative (another desk's clock may run a
+    little ahead)."""
+    return max(0, int((at - since).total_seconds() // 60))
+
+
+def status(token: Token, mark: Mark | None, at: datetime | None = None) -> Text:
+    """A token's status with its visit: ``● BOOKED`` checked in, ``▶ IN ROOM 12m`` called (the
+    minutes since, seen at ``at``), ``↩2`` after unanswered calls, ``SERVED 9m`` the minutes of
+    a consultation from the room. A fresh highlight says what just happened instead."""
     if mark is not None:
         return plain(mark.label)
-    return plain(token.status.value, palette.STATUS_STYLES[token.status])
+    state = token.status
+    style = palette.STATUS_STYLES[state]
+    if state is Status.CALLED:
+        since = token.called_at
+        minutes = f" {elapsed(since, at)}m" if since is not None and at is not None else ""
+        return plain(f"{IN_ROOM} IN ROOM{minutes}", style)
+    if state is Status.SERVED:
+        seen = f" {token.minutes:.0f}m" if token.minutes is not None else ""
+        return plain(f"{state.value}{seen}", style)
+    label = state.value
+    if state.is_live:
+        if token.checked_in is not None:
+            label = f"{PRESENT} {label}"
+        if token.unanswered:
+            label += f" {RETURNED}{token.unanswered}"
+    return plain(label, style)
 
 
 def preemptions(count: int) -> Text:

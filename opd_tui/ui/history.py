@@ -35,6 +35,6 @@ def day_as_it_was(
     if player is not None and timeline == player.events():
         past = player.engine_after_events(seq)
     else:
-        past = Engine(clock=now.now, priorities=now.priorities)
+        past = Engine(clock=now.now, priorities=now.priorities, visit=now.visit)
         past.apply_all(timeline[:seq])
     return Past(seq, past, timeline[seq - 1].at if seq else None)

@@ -24,6 +24,7 @@ STATUS_STYLES: dict[Status, Style] = {
     Status.SERVED: Style(color="#30a46c"),
     Status.CANCELLED: Style(color="#8b8d98", strike=True),
     Status.NO_SHOW: Style(color="#8b8d98", italic=True),
+    Status.CALLED: Style(color="#30a46c", bold=True),
 }
 
 SERVED_BAR = Style(color="#30a46c")
@@ -34,3 +35,5 @@ WAITING = Style(color="#e5a000")
 DIM = Style(dim=True)
 FLASH = Style(color="#ffffff", bgcolor="#b42318", bold=True)
 EMPHASIS = Style(bold=True)
+IN_ROOM = Style(color="#30a46c", bold=True)
+PRESENT = Style(color="#3b8eea", bold=True)

@@ -170,7 +170,8 @@ class BookedTable(Table):
         ("source", "Source", 11),
         ("arrived", "Came", 5),
         ("estimate", "Est.", 5),
-        ("status", "Status", 11),
+        # ``▶ IN ROOM 12m``; at 80 columns the last column's right edge is cut, never its marks.
+        ("status", "Status", 13),
         ("preempted", "Lost", 4),
     )
 
