@@ -31,9 +31,11 @@ from opd_tui.engine import (
     Move,
     NoShow,
     OpdError,
+    Reassign,
     Rename,
     ReturnToQueue,
     Serve,
+    SetAway,
     SetCapacity,
     Status,
 )
@@ -99,6 +101,10 @@ def random_action(engine: Engine, rng: random.Random, slots: list[str] | None = 
     roll = rng.random()
     if roll < 0.36 or not tokens:
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+        if rng.random() < 0.25:  # a patient who gave a phone: some book twice (Duplicate)
+            phone = f"98450 {rng.randint(10000, 10040)}"
+            again = rng.random() < 0.5
+            return Book(rng.choice(slot_ids), name, rng.choice(SOURCES), phone=phone, again=again)
         return Book(rng.choice(slot_ids), name, rng.choice(SOURCES))
     if roll < 0.41:
         return CheckIn(rng.choice(live or tokens).id)
@@ -128,6 +134,12 @@ def random_action(engine: Engine, rng: random.Random, slots: list[str] | None = 
         return Delay(doctor, rng.choice((5, 10, 15, -5)))
     if roll < 0.99:
         return Rename(rng.choice(live or tokens).id, rng.choice(FIRST_NAMES))
+    if roll < 0.995:
+        doctors = sorted({engine.slot(s).doctor_id for s in slot_ids})
+        doctor = rng.choice(doctors)
+        if rng.random() < 0.5:
+            return SetAway(doctor, rng.choice(("09:30", "10:00", None)))
+        return Reassign(doctor, rng.choice(doctors))
     return Serve("T99999")
 
 

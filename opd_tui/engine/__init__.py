@@ -15,18 +15,21 @@ from .commands import (
     Move,
     NoShow,
     NoShowOverdue,
+    Reassign,
     Rename,
     ReturnToQueue,
     Serve,
+    SetAway,
     SetCapacity,
     SetRoom,
     Undo,
     command_from,
 )
 from .engine import MAX_DELAY_MINUTES, Clock, Engine
-from .errors import Conflict, Invalid, NotFound, OpdError
+from .errors import Conflict, Duplicate, Invalid, NotFound, OpdError
 from .events import (
     EVENT_TYPES,
+    AwaySet,
     Booked,
     Bumped,
     Called,
@@ -42,6 +45,7 @@ from .events import (
     Placed,
     Preempted,
     Promoted,
+    Reassigned,
     Renamed,
     Returned,
     RoomSet,
@@ -53,6 +57,7 @@ from .events import (
     Undone,
     Waitlisted,
 )
+from .identity import PATIENT_ID_LENGTH, PHONE_DIGITS, patient_id, phone_number
 from .model import (
     DEFAULT_PRIORITIES,
     ROOM_LENGTH,
@@ -71,16 +76,21 @@ from .model import (
     parse_hhmm,
 )
 from .snapshot import Snapshot
-from .text import safe_lines, safe_text
+from .story import Chapter, Story, token_story
+from .text import NAME_LENGTH, checked_text, safe_lines, safe_text
 
 __all__ = [
     "COMMAND_TYPES",
     "DEFAULT_PRIORITIES",
     "EVENT_TYPES",
     "MAX_DELAY_MINUTES",
+    "NAME_LENGTH",
+    "PATIENT_ID_LENGTH",
+    "PHONE_DIGITS",
     "ROOM_LENGTH",
     "AddDoctor",
     "AddSlot",
+    "AwaySet",
     "Book",
     "Booked",
     "Bump",
@@ -91,6 +101,7 @@ __all__ = [
     "Cancel",
     "Cancelled",
     "CapacityChanged",
+    "Chapter",
     "CheckIn",
     "CheckedIn",
     "Clock",
@@ -100,6 +111,7 @@ __all__ = [
     "Delayed",
     "Doctor",
     "DoctorAdded",
+    "Duplicate",
     "Engine",
     "Event",
     "Expected",
@@ -116,6 +128,8 @@ __all__ = [
     "Preempted",
     "Promoted",
     "Queue",
+    "Reassign",
+    "Reassigned",
     "Rename",
     "Renamed",
     "ReturnToQueue",
@@ -124,6 +138,7 @@ __all__ = [
     "Seat",
     "Serve",
     "Served",
+    "SetAway",
     "SetCapacity",
     "SetRoom",
     "Slot",
@@ -134,6 +149,7 @@ __all__ = [
     "Source",
     "Stats",
     "Status",
+    "Story",
     "Token",
     "TokenRestored",
     "TokenWithdrawn",
@@ -141,9 +157,13 @@ __all__ = [
     "Undone",
     "VisitRules",
     "Waitlisted",
+    "checked_text",
     "command_from",
     "format_hhmm",
     "parse_hhmm",
+    "patient_id",
+    "phone_number",
     "safe_lines",
     "safe_text",
+    "token_story",
 ]

@@ -11,11 +11,12 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from datetime import datetime
 
-from . import facts
-from .allocation import fill, place, preempt, swap_if_outranked
+from . import facts, identity
+from .allocation import fill, place, preempt, swap_if_outranked, transfer
 from .day import Day, copied, state
-from .errors import Conflict, Invalid
+from .errors import Conflict, Duplicate, Invalid
 from .events import (
+    AwaySet,
     Bumped,
     Called,
     Cancelled,
@@ -32,6 +33,7 @@ from .events import (
     Served,
     SlotAdded,
 )
+from .finder import finder_of
 from .model import (
     BOOKED,
     CALLED,
@@ -86,14 +88,30 @@ def add_slot(
     return [added]
 
 
-def book(day: Day, clock: Clock, slot_id: str, patient: str, source: Source | str) -> Done:
-    """A new token joins the slot: booked, booked by preempting the weakest, or waitlisted."""
+def book(
+    day: Day,
+    clock: Clock,
+    slot_id: str,
+    patient: str,
+    source: Source | str,
+    phone: str = "",
+    patient_id: str = "",
+    again: bool = False,
+) -> Done:
+    """A new token joins the slot: booked, booked by preempting the weakest, or waitlisted.
+    A patient who already holds a live token with this doctor is refused (``Duplicate``)
+    unless the booking says it is intended (``again``)."""
     patient = _text(patient, "patient name")
     source = Source.parse(source)
     slot = day.slot(slot_id)
+    doctor_id = slot.doctor_id
+    if day.doctors[doctor_id].away is not None:
+        _check_here(day, slot)
+    if phone or patient_id:
+        phone, patient_id = identity.phone_number(phone), identity.patient_id(patient_id)
+        _check_not_held(day, doctor_id, patient, phone, patient_id, again)
     now = clock()
     arrival = day.arrivals + 1
-    doctor_id = slot.doctor_id
     count = day.numbers[doctor_id] + 1
     events: list[Event] = []
     place(
@@ -108,8 +126,37 @@ def book(day: Day, clock: Clock, slot_id: str, patient: str, source: Source | st
         day.priorities[source],
         arrival,
         count,
+        phone,
+        patient_id,
     )
     return "book", events, None
+
+
+def _check_here(day: Day, slot: Slot) -> None:
+    doctor = day.doctors[slot.doctor_id]
+    if slot.off_for(doctor):
+        assert doctor.away is not None
+        raise Conflict(
+            f"{doctor.name} is away from {format_hhmm(doctor.away)}: "
+            f"{day.slot_name(slot)} takes no new patients"
+        )
+
+
+def _check_not_held(
+    day: Day, doctor_id: str, patient: str, phone: str, patient_id: str, again: bool
+) -> None:
+    """Refuse a second live token with the same doctor for the same patient, unless intended."""
+    if again:
+        return
+    for token in finder_of(day).holders(patient_id, phone, patient):
+        slot = day.slots[token.slot_id]
+        if slot.doctor_id == doctor_id:
+            doctor = day.doctors[doctor_id].name
+            raise Duplicate(
+                f"{token.patient} already holds {token.number} with {doctor} today "
+                f"({state(token.status)}, {slot.label}); book again only if intended",
+                token.id,
+            )
 
 
 def leave(day: Day, clock: Clock, token_id: str, status: Status) -> Done:
@@ -293,6 +340,7 @@ def move(day: Day, clock: Clock, token_id: str, slot_id: str) -> Done:
     slot = day.slot(slot_id)
     if slot_id == token.slot_id:
         raise Conflict(f"{token.number} is already in {day.slot_name(slot)}")
+    _check_here(day, slot)
     now = clock()
     origin = day.slots[token.slot_id]
     before = copied(token)
@@ -309,6 +357,73 @@ def move(day: Day, clock: Clock, token_id: str, slot_id: str) -> Done:
     patient, source, priority = token.patient, token.source, token.priority
     place(day, slot, now, events, token.id, number, patient, source, priority, arrival, count)
     return "move", events, before
+
+
+def set_away(day: Day, clock: Clock, doctor_id: str, at: str | None) -> Done:
+    """The doctor is away from ``at`` (None: here after all): the slots they would leave before
+    their end take no new patients, and their patients can be reassigned."""
+    day.slots_of(doctor_id)  # refuses an unknown doctor
+    doctor = day.doctors[doctor_id]
+    away = None if at is None else parse_hhmm(at)
+    if away == doctor.away:
+        now = "here" if away is None else f"away from {format_hhmm(away)}"
+        raise Conflict(f"{doctor.name} is already {now}")
+    changed = AwaySet(clock(), doctor.id, doctor.away, away)
+    facts.apply_away_set(day, changed)
+    return "away", [changed], None
+
+
+def reassign(
+    day: Day, clock: Clock, doctor_id: str, to_doctor_id: str, slot_id: str | None = None
+) -> Done:
+    """The doctor's remaining live tokens (those of the slots they are away for, if away) go to
+    another doctor: each to that doctor's slot at the same time or the nearest later one (or to
+    ``slot_id``), keeping source, priority and arrival, so the rule there decides who sits and
+    who waits. Every target is found before anything changes; none found refuses it all."""
+    origin_slots, target_slots = day.slots_of(doctor_id), day.slots_of(to_doctor_id)
+    origin, target = day.doctors[doctor_id], day.doctors[to_doctor_id]
+    if doctor_id == to_doctor_id:
+        raise Invalid(f"reassign {origin.name}'s patients to another doctor")
+    now = clock()
+    minute = now.hour * 60 + now.minute
+    open_slots = [s for s in target_slots if not s.ended(minute) and not s.off_for(target)]
+    if slot_id is not None:
+        picked = day.slot(slot_id)
+        if picked.doctor_id != to_doctor_id:
+            raise Invalid(f"{day.slot_name(picked)} is not one of {target.name}'s slots")
+        if picked not in open_slots:
+            why = "is over" if picked.ended(minute) else f"is off: {target.name} is away"
+            raise Conflict(f"{day.slot_name(picked)} {why}")
+    moves: list[tuple[Token, Slot]] = []
+    for slot in origin_slots:
+        if slot.ended(minute) or (origin.away is not None and not slot.off_for(origin)):
+            continue
+        seating = day.seating[slot.id]
+        leaving = seating.booked_tokens() + seating.waiting_tokens()
+        leaving.sort(key=_rank, reverse=True)
+        for token in leaving:
+            to = picked if slot_id is not None else _slot_from(open_slots, slot.start_min)
+            if to is None:
+                raise Conflict(
+                    f"{target.name} has no slot at or after {slot.start} for {token.number}"
+                )
+            moves.append((token, to))
+    if not moves:
+        raise Conflict(f"{origin.name} has no waiting or booked patients to reassign")
+    events: list[Event] = []
+    for token, to in moves:
+        count = day.numbers[to_doctor_id] + 1
+        transfer(day, token, to, day.number(to_doctor_id, count), now, events)
+    return "reassign", events, None
+
+
+def _slot_from(slots: list[Slot], minute: int) -> Slot | None:
+    """The first of ``slots`` (in time order) running at ``minute`` or starting after it."""
+    return next((s for s in slots if s.end_min > minute), None)
+
+
+def _rank(token: Token) -> int:
+    return token.rank
 
 
 def set_capacity(day: Day, clock: Clock, slot_id: str, capacity: int) -> Done:
@@ -372,10 +487,10 @@ def _next_level(levels: list[int], priority: int, up: bool) -> int | None:
 
 
 def _text(value: object, what: str) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise Invalid(f"{what} must not be empty")
-    return text
+    """A name, a specialty: one line of visible text, refused as ``text.checked_text`` says."""
+    from .text import checked_text
+
+    return checked_text(value, what)
 
 
 def _room(value: object) -> str:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from .day import Day
-from .events import Booked, Event, Preempted, Promoted, Waitlisted
-from .facts import apply_placed, apply_preempted, apply_promoted
+from .events import Booked, Event, Preempted, Promoted, Reassigned, Waitlisted
+from .facts import apply_placed, apply_preempted, apply_promoted, apply_reassigned
 from .model import Slot, Source, Token
 
 
@@ -30,6 +30,8 @@ def place(
     priority: int,
     arrival: int,
     count: int,
+    phone: str = "",
+    patient_id: str = "",
 ) -> None:
     """Seat an arriving token if a seat is free or it outranks the weakest (who then waits);
     else it waits. ``count`` is its number's count if the number is new, else 0."""
@@ -39,16 +41,48 @@ def place(
         weakest = seating.weakest()
         if weakest is None or weakest.rank > (priority << 40) - arrival:  # Token.rank
             waitlisted = Waitlisted(
-                now, token_id, slot_id, number, patient, source, priority, arrival
+                now,
+                token_id,
+                slot_id,
+                number,
+                patient,
+                source,
+                priority,
+                arrival,
+                phone,
+                patient_id,
             )
             events.append(waitlisted)
             apply_placed(day, waitlisted, count)
             return
         why = reason(day, source, priority, weakest)
         preempt(day, slot_id, weakest, token_id, why, now, events)
-    booked = Booked(now, token_id, slot_id, number, patient, source, priority, arrival)
+    booked = Booked(
+        now, token_id, slot_id, number, patient, source, priority, arrival, phone, patient_id
+    )
     events.append(booked)
     apply_placed(day, booked, count)
+
+
+def transfer(
+    day: Day, token: Token, slot: Slot, number: str, now: datetime, events: list[Event]
+) -> None:
+    """A reassigned token joins ``slot`` at its own rank: seated if a seat is free or it
+    outranks the weakest there (who then waits), else waiting, exactly as a booking would."""
+    seating = day.seating[slot.id]
+    seated = True
+    if slot.capacity - len(seating.served) - len(seating.called) - seating.booked_count <= 0:
+        weakest = seating.weakest()
+        if weakest is None or weakest.rank > token.rank:
+            seated = False
+        else:
+            why = reason(day, token.source, token.priority, weakest)
+            preempt(day, slot.id, weakest, token.id, why, now, events)
+    moved = Reassigned(
+        now, token.id, token.slot_id, slot.id, token.status, token.number, number, seated
+    )
+    events.append(moved)
+    apply_reassigned(day, moved)
 
 
 def preempt(

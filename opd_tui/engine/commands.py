@@ -19,10 +19,17 @@ from .model import Source
 @dataclass(frozen=True, slots=True)
 class Command:
     kind: ClassVar[str] = "command"
+    quiet: ClassVar[frozenset[str]] = frozenset()
+    """Fields added after the journal first recorded this kind: left out while at their
+    default, so a command asked as before is recorded (and fingerprinted) as before."""
 
     def fields(self) -> dict[str, Any]:
         """What was asked, by field name: how the journal records the command."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        asked = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name in self.quiet:
+            if not asked[name]:
+                del asked[name]
+        return asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +37,13 @@ class Book(Command):
     """A new token for ``patient`` joins the slot: booked, booked by preempting, or waitlisted."""
 
     kind: ClassVar[str] = "book"
+    quiet: ClassVar[frozenset[str]] = frozenset(("phone", "patient_id", "again"))
     slot_id: str
     patient: str
     source: Source | str
+    phone: str = ""  # the patient's phone, any spelling; "" for none
+    patient_id: str = ""  # the hospital's patient id (MRN); "" for none
+    again: bool = False  # a second live token with the same doctor is intended
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +120,27 @@ class SetRoom(Command):
     kind: ClassVar[str] = "room"
     doctor_id: str
     room: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetAway(Command):
+    """The doctor is away from ``at`` (``HH:MM``): the slots they would leave before their end
+    take no new patients. ``at`` None: the doctor is here after all."""
+
+    kind: ClassVar[str] = "away"
+    doctor_id: str
+    at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reassign(Command):
+    """The doctor's remaining live tokens go to ``to_doctor_id``: each to the slot at the same
+    time or the nearest later one, or all to ``slot_id``; the rule decides who sits there."""
+
+    kind: ClassVar[str] = "reassign"
+    doctor_id: str
+    to_doctor_id: str
+    slot_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +228,8 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         ReturnToQueue,
         NoShowOverdue,
         SetRoom,
+        SetAway,
+        Reassign,
         Bump,
         Move,
         Rename,

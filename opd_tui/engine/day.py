@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Conflict, Invalid, NotFound
 from .model import (
@@ -26,6 +26,9 @@ from .model import (
 )
 from .seating import Seating
 
+if TYPE_CHECKING:
+    from .finder import Finder
+
 
 class Day:
     """One clinic day: its doctors and their slots in time order, each slot's seating, every
@@ -35,6 +38,8 @@ class Day:
         "arrivals",
         "doctor_slots",
         "doctors",
+        "finder",
+        "fresh",
         "levels",
         "numbers",
         "priorities",
@@ -63,6 +68,10 @@ class Day:
         self.tokens: dict[str, Token] = {}  # every seating reads this very map: never replaced
         self.numbers: dict[str, int] = {}
         self.arrivals = 0
+        # The ids of tokens made or changed (number, name) since the finder last looked: it
+        # indexes them when next asked, so booking pays one append and nothing more.
+        self.fresh: list[str] = []
+        self.finder: Finder | None = None
 
     def slot(self, slot_id: str) -> Slot:
         try:
@@ -128,6 +137,8 @@ token_fields: Callable[[Token], tuple[Any, ...]] = attrgetter(
     "called_at",
     "unanswered",
     "minutes",
+    "phone",
+    "patient_id",
     "_entry",
 )
 """A token's fields in ``Token``'s order, its seating entry last: a copy's, or a snapshot's record."""

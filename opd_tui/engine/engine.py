@@ -19,6 +19,7 @@ from .actions import MAX_DELAY_MINUTES, Clock, Done
 from .day import Day, copied
 from .errors import Conflict, Invalid
 from .events import Event
+from .finder import finder_of
 from .model import (
     CANCELLED,
     NO_SHOW,
@@ -83,7 +84,14 @@ class Engine:
         nothing. The named operations below are the same, called by name."""
         match command:
             case commands.Book(slot_id=slot_id, patient=patient, source=source):
-                return self.book(slot_id, patient, source)
+                return self.book(
+                    slot_id,
+                    patient,
+                    source,
+                    phone=command.phone,
+                    patient_id=command.patient_id,
+                    again=command.again,
+                )
             case commands.Cancel(token_id=token_id):
                 return self.cancel(token_id)
             case commands.NoShow(token_id=token_id):
@@ -102,6 +110,10 @@ class Engine:
                 return self.no_show_overdue(doctor_id)
             case commands.SetRoom(doctor_id=doctor_id, room=room):
                 return self.set_room(doctor_id, room)
+            case commands.SetAway(doctor_id=doctor_id, at=at):
+                return self.set_away(doctor_id, at)
+            case commands.Reassign(doctor_id=doctor_id, to_doctor_id=to_doctor_id):
+                return self.reassign(doctor_id, to_doctor_id, command.slot_id)
             case commands.Bump(token_id=token_id, up=up, to=to):
                 return self.bump(token_id, up=up, to=to)
             case commands.Move(token_id=token_id, slot_id=slot_id):
@@ -137,10 +149,23 @@ class Engine:
             self._cannot_roll_back()
             return events
 
-    def book(self, slot_id: str, patient: str, source: Source | str) -> list[Event]:
-        """A new token joins the slot: booked, booked by preempting the weakest, or waitlisted."""
+    def book(
+        self,
+        slot_id: str,
+        patient: str,
+        source: Source | str,
+        *,
+        phone: str = "",
+        patient_id: str = "",
+        again: bool = False,
+    ) -> list[Event]:
+        """A new token joins the slot: booked, booked by preempting the weakest, or waitlisted.
+        The same patient (by id, or by phone and name) twice with one doctor is ``Duplicate``
+        unless ``again``."""
         with self._lock:
-            done = actions.book(self._day, self._clock, slot_id, patient, source)
+            done = actions.book(
+                self._day, self._clock, slot_id, patient, source, phone, patient_id, again
+            )
             self._done.append(done)  # as ``_did`` does, spelt out on the busiest path
             if self._held is not None:
                 self._held.actions.append(done)
@@ -188,6 +213,17 @@ class Engine:
         """The doctor works in ``room`` from now."""
         with self._lock:
             return self._did(actions.set_room(self._day, self._clock, doctor_id, room))
+
+    def set_away(self, doctor_id: str, at: str | None) -> list[Event]:
+        with self._lock:
+            return self._did(actions.set_away(self._day, self._clock, doctor_id, at))
+
+    def reassign(
+        self, doctor_id: str, to_doctor_id: str, slot_id: str | None = None
+    ) -> list[Event]:
+        with self._lock:
+            done = actions.reassign(self._day, self._clock, doctor_id, to_doctor_id, slot_id)
+            return self._did(done)
 
     def rename(self, token_id: str, patient: str) -> list[Event]:
         """Correct the patient's name; the token keeps its number and its place."""
@@ -421,6 +457,25 @@ class Engine:
         """Tokens whose patient name contains ``text``, ignoring case."""
         with self._lock:
             return queries.find_patients(self._day, text)
+
+    def find(self, text: str, limit: int = 50) -> list[Token]:
+        """Copies of the tokens ``text`` names: a number (``RAO-014``, ``rao14``, ``14``), a
+        patient id, a phone, or the starts of the name's words; exact matches first. Indexed:
+        no scan of the day."""
+        if not isinstance(text, str):
+            raise Invalid(f"a search needs text, not {text!r}")
+        with self._lock:
+            return list(map(copied, finder_of(self._day).find(text, limit)))
+
+    def same_patient(self, token_id: str) -> list[Token]:
+        """The patient's other open tokens today (any doctor), by phone and name or by id:
+        what a desk notes after booking someone who is also seeing another doctor."""
+        with self._lock:
+            token = self._day.token(token_id)
+            if not token.phone and not token.patient_id:
+                return []
+            held = finder_of(self._day).holders(token.patient_id, token.phone, token.patient)
+            return [copied(t) for t in held if t.id != token.id]
 
     def slot_stats(self, slot_id: str) -> Stats:
         with self._lock:

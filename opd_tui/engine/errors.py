@@ -15,3 +15,12 @@ class Conflict(OpdError):
 
 class Invalid(OpdError):
     """A malformed value: blank name, bad time, negative capacity, unknown source."""
+
+
+class Duplicate(Conflict):
+    """The patient already holds a live token with this doctor today: ``existing`` names it.
+    A booking that says it is intended (``again``) is not refused."""
+
+    def __init__(self, message: str, existing: str) -> None:
+        super().__init__(message)
+        self.existing = existing  # the token's id

@@ -49,6 +49,8 @@ class Placed(Event):
     source: Source
     priority: int
     arrival: int
+    phone: str = ""
+    patient_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +152,33 @@ class RoomSet(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class AwaySet(Event):
+    """A doctor is away from minute ``new`` of the day (None: here after all); ``old`` was."""
+
+    kind: ClassVar[str] = "away-set"
+    doctor_id: str
+    old: int | None
+    new: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reassigned(Event):
+    """An away doctor's live token went to another doctor's slot, keeping its source, priority
+    and arrival, with that doctor's next number: seated there (``seated``) or waiting, as the
+    rule decided (a ``Preempted`` before it says whose seat it took). ``was`` and ``old_number``
+    are what it was in ``from_slot``, so taking it back needs nothing else."""
+
+    kind: ClassVar[str] = "reassigned"
+    token_id: str
+    from_slot: str
+    to_slot: str
+    was: Status
+    old_number: str
+    number: str
+    seated: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Bumped(Event):
     kind: ClassVar[str] = "bumped"
     token_id: str
@@ -234,6 +263,8 @@ class TokenRestored(Event):
     called_at: datetime | None = None
     unanswered: int = 0
     minutes: float | None = None
+    phone: str = ""
+    patient_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +301,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         Called,
         Returned,
         RoomSet,
+        AwaySet,
+        Reassigned,
         Bumped,
         Moved,
         Renamed,

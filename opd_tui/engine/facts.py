@@ -13,11 +13,14 @@ events reads the same even after the rules change.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
+from heapq import heapify
 from typing import Any
 
 from .day import Day
 from .errors import Invalid
 from .events import (
+    AwaySet,
     Booked,
     Bumped,
     Called,
@@ -32,6 +35,7 @@ from .events import (
     Placed,
     Preempted,
     Promoted,
+    Reassigned,
     Renamed,
     Returned,
     RoomSet,
@@ -102,12 +106,15 @@ def apply_placed(day: Day, event: Placed, count: int | None = None) -> None:
             slot_id,
             WAITING,
             event.at,
+            phone=event.phone,
+            patient_id=event.patient_id,
         )
     else:
         if token.status is not BOOKED and token.status is not WAITING:
             token = day.reopened(token)  # only in a journal gone wrong
         token.number, token.arrival = event.number, arrival
         token.slot_id, token.arrived_at = slot_id, event.at
+    day.fresh.append(token_id)
     if arrival > day.arrivals:
         day.arrivals = arrival
     if count is None:
@@ -255,12 +262,22 @@ def invert_returned(day: Day, event: Returned, before: Token | None) -> None:
 
 def apply_room_set(day: Day, event: RoomSet) -> None:
     doctor = day.doctors[event.doctor_id]
-    day.doctors[doctor.id] = Doctor(doctor.id, doctor.name, doctor.specialty, event.new)
+    day.doctors[doctor.id] = replace(doctor, room=event.new)
 
 
 def invert_room_set(day: Day, event: RoomSet, before: Token | None) -> None:
     doctor = day.doctors[event.doctor_id]
-    day.doctors[doctor.id] = Doctor(doctor.id, doctor.name, doctor.specialty, event.old)
+    day.doctors[doctor.id] = replace(doctor, room=event.old)
+
+
+def apply_away_set(day: Day, event: AwaySet) -> None:
+    doctor = day.doctors[event.doctor_id]
+    day.doctors[doctor.id] = replace(doctor, away=event.new)
+
+
+def invert_away_set(day: Day, event: AwaySet, before: Token | None) -> None:
+    doctor = day.doctors[event.doctor_id]
+    day.doctors[doctor.id] = replace(doctor, away=event.old)
 
 
 # ---------------------------------------------------------- a token bumped or moved
@@ -282,10 +299,12 @@ def invert_bumped(day: Day, event: Bumped, before: Token | None) -> None:
 
 def apply_renamed(day: Day, event: Renamed) -> None:
     day.tokens[event.token_id].patient = event.new  # a live token: changed in place
+    day.fresh.append(event.token_id)
 
 
 def invert_renamed(day: Day, event: Renamed, before: Token | None) -> None:
     day.tokens[event.token_id].patient = event.old
+    day.fresh.append(event.token_id)
 
 
 def apply_moved(day: Day, event: Moved) -> None:
@@ -299,6 +318,32 @@ def invert_moved(day: Day, event: Moved, before: Token | None) -> None:
     token.number, token.arrival = before.number, before.arrival
     token.arrived_at, token.slot_id = before.arrived_at, event.from_slot
     _put_back(day.seating[event.from_slot], token, before.status)
+
+
+def apply_reassigned(day: Day, event: Reassigned) -> None:
+    """The token leaves its slot for the other doctor's, with its new number, seated or waiting
+    as decided; its arrival (and so its rank) is kept."""
+    token = day.tokens[event.token_id]
+    _leave(day.seating[event.from_slot], token)
+    token.number, token.slot_id = event.number, event.to_slot
+    doctor_id = day.slots[event.to_slot].doctor_id
+    count = int(event.number.rpartition("-")[2])
+    if count > day.numbers[doctor_id]:
+        day.numbers[doctor_id] = count
+    seating = day.seating[event.to_slot]
+    if event.seated:
+        seating.seat(token)
+    else:
+        seating.wait(token)
+    day.fresh.append(token.id)
+
+
+def invert_reassigned(day: Day, event: Reassigned, before: Token | None) -> None:
+    token = day.tokens[event.token_id]
+    _leave(day.seating[event.to_slot], token)
+    token.number, token.slot_id = event.old_number, event.from_slot
+    _put_back(day.seating[event.from_slot], token, event.was)
+    day.fresh.append(token.id)
 
 
 # --------------------------------------------------------------- a slot's settings
@@ -358,7 +403,9 @@ def apply_token_restored(day: Day, event: TokenRestored) -> None:
     token.arrived_at, token.preemptions = event.arrived_at, event.preemptions
     token.checked_in, token.called_at = event.checked_in, event.called_at
     token.unanswered, token.minutes = event.unanswered, event.minutes
+    token.phone, token.patient_id = event.phone, event.patient_id
     _put_back(day.seating[event.slot_id], token, event.status)
+    day.fresh.append(token.id)
 
 
 def apply_slot_restored(day: Day, event: SlotRestored) -> None:
@@ -386,6 +433,8 @@ KINDS: dict[type[Event], tuple[Apply, Invert | None]] = {
     Called: (apply_called, invert_called),
     Returned: (apply_returned, invert_returned),
     RoomSet: (apply_room_set, invert_room_set),
+    AwaySet: (apply_away_set, invert_away_set),
+    Reassigned: (apply_reassigned, invert_reassigned),
     Bumped: (apply_bumped, invert_bumped),
     Renamed: (apply_renamed, invert_renamed),
     Moved: (apply_moved, invert_moved),
@@ -440,6 +489,15 @@ def _put_back(seating: Seating, token: Token, status: Status) -> None:
         seating.called.append(token)
     else:
         token.status = status
+
+
+def _leave(seating: Seating, token: Token) -> None:
+    """A token leaves a slot keeping its rank (a reassignment): its entry among the slot's
+    present patients would otherwise still look live, so it goes too."""
+    seating.remove(token)
+    if token.checked_in is not None:
+        seating.present = [e for e in seating.present if e[1] != token.id]
+        heapify(seating.present)
 
 
 def _start(slot: Slot) -> int:

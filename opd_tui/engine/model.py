@@ -76,6 +76,7 @@ class Doctor:
     name: str
     specialty: str
     room: str = ""  # where the doctor sees patients today; "" until the clinic says
+    away: int | None = None  # the minute of the day from which the doctor is away; None: here
 
     @property
     def code(self) -> str:
@@ -120,6 +121,12 @@ class Slot:
     def label(self) -> str:
         return f"{self.start}–{self.end}"
 
+    def off_for(self, doctor: Doctor) -> bool:
+        """Whether the doctor is away for part of the slot (they leave before it ends): it takes
+        no new patients, and its live tokens are the ones to reassign."""
+        away = doctor.away
+        return away is not None and self.end_min + self.delay > away
+
     def ended(self, minute: int) -> bool:
         """Whether the slot, shifted by its delay, is over at ``minute`` of the day."""
         return self.end_min + self.delay <= minute
@@ -146,6 +153,10 @@ class Token:
     called_at: datetime | None = None
     unanswered: int = 0
     minutes: float | None = None
+    # Who the patient is, beyond a name: a phone number (normalised, see ``identity``) and the
+    # hospital's patient id (its MRN); "" when not given.
+    phone: str = ""
+    patient_id: str = ""
     # The token's live heap entry in its slot's seating (see Seating). Only a restore from a
     # snapshot gives it when making a token: a snapshot keeps it with the other fields.
     _entry: tuple[int, str] | None = field(default=None, repr=False, compare=False)

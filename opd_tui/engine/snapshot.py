@@ -38,6 +38,7 @@ from .events import (
     Placed,
     Preempted,
     Promoted,
+    Reassigned,
     Renamed,
     Returned,
     Served,
@@ -62,11 +63,13 @@ TokenRecord = tuple[
     datetime | None,
     int,
     float | None,
+    str,
+    str,
     Entry | None,
 ]
 """A live or called token's fields in ``Token``'s order: id, number, patient, source, priority,
 arrival, slot id, status, arrival time, preemptions, the visit's check-in, call, unanswered calls
-and minutes, and its entry in its slot's seating."""
+and minutes, the patient's phone and id, and its entry in its slot's seating."""
 
 Heap = tuple[Entry, ...]
 SlotRecord = tuple[
@@ -193,6 +196,7 @@ def revert_to(day: Day, snapshot: Snapshot, events: Iterable[Event]) -> bool:
         if changed in tokens:
             place, places = _find(changed, frozen, before, places)
             tokens[changed] = _thawed(frozen[place])
+            day.fresh.append(changed)
     index = snapshot.layout.index
     for slot_id in slot_ids:
         _put_slot_back(day, slot_id, snapshot.slots[index[slot_id]])
@@ -279,6 +283,9 @@ def _named(events: Iterable[Event]) -> tuple[dict[str, None], dict[str, None]] |
             token_ids[event.token_id] = slot_ids[event.slot_id] = None
         elif isinstance(event, Moved):
             token_ids[event.token_id] = slot_ids[event.from_slot] = None
+        elif isinstance(event, Reassigned):
+            token_ids[event.token_id] = slot_ids[event.from_slot] = None
+            slot_ids[event.to_slot] = None
         elif isinstance(event, CapacityChanged):
             slot_ids[event.slot_id] = None
         elif isinstance(event, Delayed):

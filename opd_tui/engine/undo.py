@@ -11,11 +11,13 @@ from datetime import datetime
 from .actions import Clock, Done
 from .day import Day
 from .events import (
+    AwaySet,
     CapacityChanged,
     Delayed,
     Event,
     Moved,
     Placed,
+    Reassigned,
     RoomSet,
     SlotRestored,
     TokenRestored,
@@ -23,7 +25,7 @@ from .events import (
     Undone,
 )
 from .facts import invert
-from .model import Token
+from .model import Token, format_hhmm
 
 
 def take_back(day: Day, done: Done, clock: Clock) -> list[Event]:
@@ -34,16 +36,17 @@ def take_back(day: Day, done: Done, clock: Clock) -> list[Event]:
     subject = _subject(day, action, events, before)
     tokens: set[str] = set()
     slots: set[str] = set()
-    rooms: list[RoomSet] = []
+    doctors: list[RoomSet | AwaySet] = []
     for event in reversed(events):
         invert(day, event, before)
-        if isinstance(event, RoomSet):
-            rooms.append(event)
+        if isinstance(event, (RoomSet, AwaySet)):
+            doctors.append(event)
         else:
             _touched(event, tokens, slots)
     now = clock()
     undone: list[Event] = [Undone(now, action, subject)]
-    undone += [RoomSet(now, e.doctor_id, e.new, e.old) for e in rooms]
+    # A doctor's setting taken back is told as the setting changed back.
+    undone += [type(e)(now, e.doctor_id, e.new, e.old) for e in doctors]  # type: ignore[arg-type]
     for token_id in sorted(tokens):
         token = day.tokens.get(token_id)
         if token is None:
@@ -82,6 +85,9 @@ def unmake(day: Day, actions: Iterable[Done]) -> None:
                 doctor_id = day.slots[event.slot_id].doctor_id
                 if before is None or day.slots[before.slot_id].doctor_id != doctor_id:
                     day.numbers[doctor_id] = int(event.number.rpartition("-")[2]) - 1
+            elif isinstance(event, Reassigned):  # a new number, but the arrival kept
+                doctor_id = day.slots[event.to_slot].doctor_id
+                day.numbers[doctor_id] = int(event.number.rpartition("-")[2]) - 1
 
 
 def _subject(day: Day, action: str, events: list[Event], before: Token | None) -> str:
@@ -90,6 +96,12 @@ def _subject(day: Day, action: str, events: list[Event], before: Token | None) -
     if action == "overdue":
         marked = sum(1 for e in events if type(e).kind == "no-show")
         return f"{marked} overdue marked no-show"
+    if action == "reassign":
+        moved = [e for e in events if isinstance(e, Reassigned)]
+        doctors = day.doctors
+        origin = doctors[day.slots[moved[0].from_slot].doctor_id].name
+        target = doctors[day.slots[moved[0].to_slot].doctor_id].name
+        return f"{len(moved)} of {origin}'s patients to {target}"
     match first:
         case CapacityChanged(slot_id=slot_id, old=old, new=new):
             return f"{day.slot_name(day.slots[slot_id])}, {old} → {new} seats"
@@ -97,6 +109,9 @@ def _subject(day: Day, action: str, events: list[Event], before: Token | None) -
             return f"{day.doctors[doctor_id].name} {minutes:+d} min"
         case RoomSet(doctor_id=doctor_id, new=new):
             return f"{day.doctors[doctor_id].name} in room {new or '(none)'}"
+        case AwaySet(doctor_id=doctor_id, new=new):
+            away = "here" if new is None else f"away from {format_hhmm(new)}"
+            return f"{day.doctors[doctor_id].name} {away}"
     token = before or day.tokens[getattr(first, "token_id")]  # noqa: B009
     return f"{token.number} {token.patient}"
 
@@ -106,7 +121,7 @@ def _touched(event: Event, tokens: set[str], slots: set[str]) -> None:
     touched: str | None = getattr(event, "token_id", None)
     if touched is not None:
         tokens.add(touched)
-    if isinstance(event, Moved):
+    if isinstance(event, (Moved, Reassigned)):
         slots.update((event.from_slot, event.to_slot))
     elif isinstance(event, Delayed):
         slots.update(event.slot_ids)
@@ -135,4 +150,6 @@ def _restored(now: datetime, token: Token) -> TokenRestored:
         token.called_at,
         token.unanswered,
         token.minutes,
+        token.phone,
+        token.patient_id,
     )

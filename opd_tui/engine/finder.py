@@ -1,0 +1,187 @@
+"""Finding tokens by what a patient or a coordinator says: a name, a number, a phone, an id.
+
+A desk finds a patient many times a day among tens of thousands of tokens, and the duplicate
+guard asks on every booking that gives a phone or an id, so nothing here scans the day. The
+finder keeps indexes from each key to the tokens that had it, and brings them up to date when
+asked, from the ids the facts noted as made or changed since (``Day.fresh``): a booking pays one
+list append. Entries are never removed (a token renamed keeps its old name's entry); every
+answer is checked against the token as it now is, so a stale entry costs a lookup, never a
+wrong answer.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, insort
+from collections.abc import Iterable, Iterator
+from heapq import nsmallest
+
+from .day import Day
+from .identity import PHONE_DIGITS, name_key, phone_tail, same_phone
+from .model import BOOKED, CALLED, WAITING, Token
+
+_NUMBER = re.compile(r"([A-Za-z0-9_.]*?)[- ]?0*(\d{1,6})")
+"""A token number as printed (``RAO-014``), typed loosely (``rao14``), or just its digits."""
+
+_PHONE_JUNK = str.maketrans("", "", " -.()+")
+
+
+class Finder:
+    """Indexes of one day's tokens by name word, number, phone and patient id."""
+
+    __slots__ = ("_by_count", "_by_id", "_by_phone", "_by_word", "_day", "_words")
+
+    def __init__(self, day: Day) -> None:
+        self._day = day
+        self._by_word: dict[str, list[str]] = {}
+        self._words: list[str] = []  # every name word seen, sorted: a prefix is a range of it
+        self._by_count: dict[int, list[str]] = {}  # 14 → the ids of RAO-014, MEH-014, …
+        self._by_phone: dict[str, list[str]] = {}  # by the phone's last seven digits
+        self._by_id: dict[str, list[str]] = {}
+        day.fresh.extend(day.tokens)  # everything already there is new to this finder
+
+    def find(self, text: str, limit: int = 50) -> list[Token]:
+        """Tokens matching ``text``: its number (``RAO-014``, ``rao14``, ``14``), the patient's
+        id or phone (any spelling), or every word of it starting a word of the name. Exact
+        matches first, then by arrival; at most ``limit``."""
+        self.catch_up()
+        query = text.strip()
+        if not query:
+            return []
+        tokens = self._day.tokens
+        found: dict[str, None] = {}
+        for token_id in self._exact(query):
+            found[token_id] = None
+        named = self._named(query)
+        if named:
+            earliest = nsmallest(limit, named, key=lambda t: tokens[t].arrival)
+            found.update(dict.fromkeys(earliest))
+        return [tokens[t] for t in list(found)[:limit]]
+
+    def holders(self, patient_id: str, phone: str, name: str) -> list[Token]:
+        """The day's tokens still open (waiting, booked or in the room) of the patient with this
+        id, or with this phone and this name (ignoring case and spacing), by arrival."""
+        self.catch_up()
+        tokens = self._day.tokens
+        candidates: set[str] = set()
+        if patient_id:
+            candidates.update(self._by_id.get(patient_id, ()))
+        if phone:
+            candidates.update(self._by_phone.get(phone_tail(phone), ()))
+        key = name_key(name)
+        held = []
+        for token_id in candidates:
+            token = tokens.get(token_id)
+            if token is None or token.status not in _OPEN:
+                continue
+            if (patient_id and token.patient_id == patient_id) or (
+                phone and same_phone(token.phone, phone) and name_key(token.patient) == key
+            ):
+                held.append(token)
+        held.sort(key=_arrival)
+        return held
+
+    def catch_up(self) -> None:
+        """Index the tokens made or changed since the last look."""
+        day = self._day
+        fresh = day.fresh
+        if not fresh:
+            return
+        tokens = day.tokens
+        for token_id in dict.fromkeys(fresh):
+            token = tokens.get(token_id)
+            if token is not None:
+                self._index(token)
+        fresh.clear()
+
+    def _index(self, token: Token) -> None:
+        token_id = token.id
+        for word in set(_words(token.patient)):
+            ids = self._by_word.get(word)
+            if ids is None:
+                self._by_word[word] = ids = []
+                insort(self._words, word)
+            _add(ids, token_id)
+        count = int(token.number.rpartition("-")[2])
+        _add(self._by_count.setdefault(count, []), token_id)
+        if token.phone:
+            _add(self._by_phone.setdefault(phone_tail(token.phone), []), token_id)
+        if token.patient_id:
+            _add(self._by_id.setdefault(token.patient_id, []), token_id)
+
+    def _exact(self, query: str) -> Iterator[str]:
+        """The ids whose number, patient id or phone is ``query``, checked against each token."""
+        tokens = self._day.tokens
+        match = _NUMBER.fullmatch(query)
+        if match is not None:
+            code, count = match[1].upper(), int(match[2])
+            for token_id in self._by_count.get(count, ()):
+                token = tokens.get(token_id)
+                if token is not None:
+                    prefix, _, digits = token.number.rpartition("-")
+                    if int(digits) == count and (not code or prefix == code):
+                        yield token_id
+        wanted = query.upper()
+        for token_id in self._by_id.get(wanted, ()):
+            token = tokens.get(token_id)
+            if token is not None and token.patient_id == wanted:
+                yield token_id
+        digits = query.translate(_PHONE_JUNK)
+        if digits.isascii() and digits.isdigit() and len(digits) >= PHONE_DIGITS[0]:
+            for token_id in self._by_phone.get(phone_tail(digits), ()):
+                token = tokens.get(token_id)
+                if token is not None and same_phone(token.phone, digits):
+                    yield token_id
+
+    def _named(self, query: str) -> set[str]:
+        """The ids of tokens whose name has, for each word of ``query``, a word starting so."""
+        tokens = self._day.tokens
+        result: set[str] | None = None
+        wanted = _words(query)
+        for prefix in wanted:
+            ids = set(self._starting(prefix))
+            result = ids if result is None else result & ids
+            if not result:
+                return set()
+        if result is None:
+            return set()
+        return {
+            t
+            for t in result
+            if t in tokens and all(_has_prefix(tokens[t].patient, p) for p in wanted)
+        }
+
+    def _starting(self, prefix: str) -> Iterable[str]:
+        words, by_word = self._words, self._by_word
+        i = bisect_left(words, prefix)
+        while i < len(words) and words[i].startswith(prefix):
+            yield from by_word[words[i]]
+            i += 1
+
+
+_OPEN = frozenset((BOOKED, WAITING, CALLED))
+
+
+def finder_of(day: Day) -> Finder:
+    """The day's finder, made on first use."""
+    finder = day.finder
+    if finder is None:
+        finder = day.finder = Finder(day)
+    return finder
+
+
+def _words(text: str) -> list[str]:
+    return text.casefold().split()
+
+
+def _has_prefix(name: str, prefix: str) -> bool:
+    return any(word.startswith(prefix) for word in _words(name))
+
+
+def _add(ids: list[str], token_id: str) -> None:
+    if not ids or ids[-1] != token_id:  # a token indexed again is most often the last one
+        ids.append(token_id)
+
+
+def _arrival(token: Token) -> int:
+    return token.arrival
