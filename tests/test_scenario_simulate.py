@@ -45,8 +45,14 @@ def test_the_text_report(capsys: pytest.CaptureFixture[str]) -> None:
         "  iyer-11 11:00–12:00 +20m             6      0      6    1     0    1   1   1  100%  31/31/54"
         in lines
     )
-    assert "  emergency       2 tokens ·      2 served ·     0 preempted" in lines
-    assert "  walk-in        34 tokens ·     29 served ·     6 preempted" in lines
+    assert (
+        "  emergency                             2      0      2    0     0    0   0   0    3%  10/10/10"
+        in lines
+    )
+    assert (
+        "  walk-in                              34      0     29    1     2    2   6   7   38%  37/36/83"
+        in lines
+    )
     assert (
         "Dr Asha Rao (Cardiology)               17    34    71    13.0       0     4.0  +12.2"
         in lines
@@ -90,9 +96,19 @@ def test_the_json_report(capsys: pytest.CaptureFixture[str]) -> None:
         "estimate_error_mean": 5.1,
     }
     assert data["sources"]["walk-in"] == {
-        "tokens": 34,
+        "capacity": 76,
+        "booked": 0,
         "served": 29,
+        "waiting": 1,
+        "no_shows": 2,
+        "cancelled": 2,
+        "preemptions": 6,
+        "promotions": 7,
+        "called": 0,
+        "utilisation": 0.3816,
+        "tokens": 34,
         "preempted": 6,
+        "waits": {"count": 29, "median": 37.0, "mean": 35.6, "max": 83.0},
         "visits": {
             "call_waits": 29,
             "call_wait_median": 34.0,

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..engine import Stats, safe_lines, safe_text
-from .report import DayReport, Visits, Waits
+from .report import DayReport, SourceLine, Visits, Waits
 
 STAT_FIELDS = (
     "capacity",
@@ -35,7 +35,13 @@ VISIT_NOTE = (
 VISIT_FIELDS = ("call_waits", "call_wait_median", "call_wait_p90", "consultations",
                 "consultation_median", "overdue", "estimated", "estimate_error_median",
                 "estimate_error_mean")  # fmt: skip
+SOURCE_NOTE = (
+    "by source: tokens = made that day; booked, served, waiting, no-shows and cancelled = where "
+    "they ended; pre/pro = the times they lost and got a seat; share = the day's seats they hold"
+)
 TEXT_PREEMPTED_LIMIT = 20
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell a spreadsheet would run as a formula starts."""
 
 
 def as_text(report: DayReport) -> str:
@@ -71,12 +77,14 @@ def as_text(report: DayReport) -> str:
                 _row(f"  {slot.slot_id} {slot.start}–{slot.end}{late}", slot.stats, slot.waits)
             )
     out.append("")
-    out.append("Tokens by source")
+    header = (
+        f"{'tokens by source':<34} {'tokens':>6} {'booked':>6} {'served':>6} {'wait':>4} "
+        f"{'no-sh':>5} {'canc':>4} {'pre':>3} {'pro':>3} {'share':>5}  wait median/mean/max"
+    )
+    out.append(header)
+    out.append("-" * len(header))
     for line in report.sources:
-        out.append(
-            f"  {line.source.value:<10} {line.tokens:>6} tokens · {line.served:>6} served"
-            f" · {line.preempted:>5} preempted"
-        )
+        out.append(_source_row(line))
     out.append("")
     header = (
         f"{'visits':<34} {'called':>6} {'wait':>5} {'p90':>5} {'consult':>7} {'overdue':>7} "
@@ -102,6 +110,7 @@ def as_text(report: DayReport) -> str:
     if not report.preempted:
         out.append("  none")
     out.append("")
+    out.append(SOURCE_NOTE)
     out.append(WAIT_NOTE)
     out.append(VISIT_NOTE)
     return safe_lines("\n".join(out)) + "\n"  # for a terminal: names are shown, not obeyed
@@ -121,11 +130,13 @@ def as_data(report: DayReport) -> dict[str, Any]:
         "wait_definition": WAIT_NOTE,
         "visits": _visit_data(report.visits),
         "visit_definition": VISIT_NOTE,
+        "source_definition": SOURCE_NOTE,
         "doctors": [
             {
                 "id": d.doctor_id,
                 "name": d.name,
                 "specialty": d.specialty,
+                "tokens": d.tokens,
                 **_stats(d.stats),
                 "waits": _wait_data(d.waits),
                 "visits": _visit_data(d.visits),
@@ -145,9 +156,11 @@ def as_data(report: DayReport) -> dict[str, Any]:
         ],
         "sources": {
             line.source.value: {
+                **_stats(line.stats),
                 "tokens": line.tokens,
                 "served": line.served,
                 "preempted": line.preempted,
+                "waits": _wait_data(line.waits),
                 "visits": _visit_data(line.visits),
             }
             for line in report.sources
@@ -180,9 +193,12 @@ CSV_COLUMNS = ("scope", "id", "name", "tokens", *STAT_FIELDS, "utilisation", "wa
 def as_csv(report: DayReport) -> str:
     """One row per day, doctor, slot, source and preempted token; ``scope`` says which.
 
-    Source rows fill ``tokens``, ``served`` and ``preempted`` (tokens preempted at least once);
-    preempted rows fill ``times`` and the token's final ``status``. The day, doctor and source
-    rows fill the visit's columns.
+    Doctor rows fill ``tokens`` (those that ended the day in their slots). Source rows fill
+    ``tokens``, ``preempted`` (tokens preempted at least once) and the counts of where their
+    tokens ended, with ``capacity`` the day's and ``utilisation`` the share of its seats they
+    hold; preempted rows fill ``times`` and the token's final ``status``. The day, doctor and
+    source rows fill the visit's columns. A text cell that a spreadsheet would take for a
+    formula starts with ``'``.
     """
     buffer = io.StringIO()
     writer = _SafeWriter(buffer, CSV_COLUMNS, lineterminator="\n")
@@ -202,6 +218,7 @@ def as_csv(report: DayReport) -> str:
                 "scope": "doctor",
                 "id": d.doctor_id,
                 "name": d.name,
+                "tokens": d.tokens,
                 **_stat_row(d.stats, d.waits),
                 **_visit_data(d.visits),
             }
@@ -217,7 +234,7 @@ def as_csv(report: DayReport) -> str:
                 "scope": "source",
                 "id": line.source.value,
                 "tokens": line.tokens,
-                "served": line.served,
+                **_stat_row(line.stats, line.waits),
                 "preempted": line.preempted,
                 **_visit_data(line.visits),
             }
@@ -236,12 +253,19 @@ def as_csv(report: DayReport) -> str:
 
 
 class _SafeWriter(csv.DictWriter):  # type: ignore[type-arg]  # not generic at run time
-    """CSV is read on terminals too: its text cells are shown, never obeyed."""
+    """CSV is read on terminals too: its text cells are shown, never obeyed. In a spreadsheet
+    a cell that starts like a formula is text too: ``'`` goes before it."""
 
     def writerow(self, rowdict: Mapping[str, Any]) -> Any:
         return super().writerow(
-            {k: safe_text(v) if isinstance(v, str) else v for k, v in rowdict.items()}
+            {k: _text_cell(v) if isinstance(v, str) else v for k, v in rowdict.items()}
         )
+
+
+def _text_cell(value: str) -> str:
+    if value[:1] in FORMULA_STARTS:
+        value = "'" + value
+    return safe_text(value)
 
 
 def _stats(stats: Stats) -> dict[str, Any]:
@@ -325,6 +349,16 @@ def _visit_row(label: str, v: Visits) -> str:
     consult = f"{v.consultation_median:>7.1f}" if v.consultations else f"{'–':>7}"
     error = f"{v.error_median:>7.1f} {v.error_mean:>+6.1f}" if v.estimated else f"{'–':>7} {'–':>6}"
     return f"{label[:34]:<34} {v.waited:>6} {wait} {consult} {v.overdue:>7} {error}"
+
+
+def _source_row(line: SourceLine) -> str:
+    s, waits = line.stats, line.waits
+    wait = f"{waits.median:.0f}/{waits.mean:.0f}/{waits.longest:.0f}" if waits.count else "–"
+    return (
+        f"{'  ' + line.source.value:<34} {line.tokens:>6} {s.booked:>6} {s.served:>6} "
+        f"{s.waiting:>4} {s.no_shows:>5} {s.cancelled:>4} {s.preemptions:>3} {s.promotions:>3} "
+        f"{_pct(s):>5}  {wait}"
+    )
 
 
 def _row(label: str, s: Stats, waits: Waits) -> str:
