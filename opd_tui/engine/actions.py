@@ -138,7 +138,7 @@ def _check_here(day: Day, slot: Slot) -> None:
         assert doctor.away is not None
         raise Conflict(
             f"{doctor.name} is away from {format_hhmm(doctor.away)}: "
-            f"{day.slot_name(slot)} takes no new patients"
+            f"the {slot.label} slot takes no new patients"
         )
 
 
@@ -392,7 +392,7 @@ def reassign(
         if picked.doctor_id != to_doctor_id:
             raise Invalid(f"{day.slot_name(picked)} is not one of {target.name}'s slots")
         if picked not in open_slots:
-            why = "is over" if picked.ended(minute) else f"is off: {target.name} is away"
+            why = "is over" if picked.ended(minute) else f"is off: {target.name} is away then"
             raise Conflict(f"{day.slot_name(picked)} {why}")
     moves: list[tuple[Token, Slot]] = []
     for slot in origin_slots:
