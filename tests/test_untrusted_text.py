@@ -1,5 +1,6 @@
-"""Names are untrusted: through every door (HTTP, clinic file, form, a journal already on disk)
-and in every output, control characters are shown, never obeyed by the terminal."""
+"""Names are untrusted. Every door (HTTP, clinic file, form) refuses control characters in a new
+name (``test_text_rules.py`` has the rule); a journal written before that rule may still hold
+them, and in every output they are shown, never obeyed by the terminal."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import os
 import pty
 import re
 import select
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -20,7 +22,7 @@ import pytest
 from conftest import DAY, FakeClock
 from store_helpers import CLINIC, SetClock, clinic_set_up, open_journal
 from test_dashboard import SIZE, rows, toasts
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from opd_tui.api.app import create_app
 from opd_tui.api.today import Today
@@ -39,9 +41,30 @@ TITLE_SHOWN = "T^[]0;HACKED^G"
 CLEAR_SHOWN = "P^[[2J^[[H^[[41mX"
 
 
+OLD_TITLE, OLD_CLEAR = "Title Placeholder", "Clear Placeholder"
+"""Names booked as usual, then given their escapes in the journal, as an older release kept them."""
+
+
 def toml(text: str) -> str:
     """``text`` as a TOML basic string's inside: control characters as ``\\uXXXX``."""
     return "".join(f"\\u{ord(c):04x}" if ord(c) < 0x20 or c == '"' else c for c in text)
+
+
+def as_an_older_release_wrote(
+    path: Path, names: dict[str, str], clinic: tuple[str, str] | None = None
+) -> None:
+    """Give the journal at ``path`` names that are refused today, as a journal written before the
+    rule may hold them: each placeholder in its actions and events becomes its name, and the
+    day's clinic name ``clinic[0]`` becomes ``clinic[1]``."""
+    con = sqlite3.connect(path)
+    with con:
+        for placeholder, name in names.items():
+            old, new = json.dumps(placeholder), json.dumps(name)
+            con.execute("UPDATE actions SET args = replace(args, ?, ?)", (old, new))
+            con.execute("UPDATE events SET data = replace(data, ?, ?)", (old, new))
+        if clinic is not None:
+            con.execute("UPDATE days SET clinic_name = ? WHERE clinic_name = ?", clinic[::-1])
+    con.close()
 
 
 def test_safe_text_shows_every_control_character_and_keeps_every_script() -> None:
@@ -56,7 +79,7 @@ def test_safe_text_shows_every_control_character_and_keeps_every_script() -> Non
     assert safe_lines(f"one {TITLE}\ntwo\tend") == f"one {TITLE_SHOWN}\ntwo^Iend"
 
 
-async def test_names_booked_over_http_keep_their_exact_text_in_json_and_are_shown_safely(
+async def test_names_an_older_release_kept_keep_their_exact_text_in_json_and_are_shown_safely(
     tmp_path: Path,
 ) -> None:
     from fastapi.testclient import TestClient
@@ -64,12 +87,23 @@ async def test_names_booked_over_http_keep_their_exact_text_in_json_and_are_show
     path = tmp_path / "j.db"
     today = Today(SqliteStore(path), clock=SetClock(), setup=clinic_set_up, clinic_name=CLINIC)
     with TestClient(create_app(today)) as client:
-        for name in (TITLE, CLEAR):
+        for name in (OLD_TITLE, OLD_CLEAR):
             answer = client.post(
                 "/v1/tokens", json={"slot_id": "rao-10", "patient": name, "source": "online"}
             )
             assert answer.status_code == 201
-            assert answer.json()["token"]["patient"] == name
+        refused = client.post(
+            "/v1/tokens", json={"slot_id": "rao-10", "patient": TITLE, "source": "online"}
+        )
+        assert refused.status_code == 422
+        assert refused.json()["message"] == (
+            "patient name has a control character U+001B (ESC) at position 2"
+        )
+    as_an_older_release_wrote(path, {OLD_TITLE: TITLE, OLD_CLEAR: CLEAR})
+    today = Today(SqliteStore(path), clock=SetClock(), setup=clinic_set_up, clinic_name=CLINIC)
+    with TestClient(create_app(today)) as client:
+        tokens = client.get("/v1/slots/rao-10").json()["booked"]
+        assert [seat["token"]["patient"] for seat in tokens] == [TITLE, CLEAR]
     desk = JournalDesk(SqliteStore(path), DAY, today=DAY)
     app = OpdApp(desk, history=desk.history)
     async with app.run_test(size=SIZE) as pilot:
@@ -78,11 +112,9 @@ async def test_names_booked_over_http_keep_their_exact_text_in_json_and_are_show
         assert rows(app, "booked", "patient") == [(TITLE_SHOWN,), (CLEAR_SHOWN,)]
 
 
-async def test_a_clinic_file_with_escapes_in_its_names_is_replayed_safely(
-    tmp_path: Path,
+def test_a_clinic_file_with_escapes_in_its_names_is_refused_and_reported_safely(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from opd_tui.wiring import replay_desk
-
     clinic = tmp_path / "clinic.toml"
     clinic.write_text(
         f'clinic = "City\\u001b[2J OPD"\n'
@@ -93,41 +125,68 @@ async def test_a_clinic_file_with_escapes_in_its_names_is_replayed_safely(
         'slots = [ { id = "rao-10", start = "10:00", end = "11:00", capacity = 2 } ]\n',
         encoding="utf-8",
     )
-    desk, player = replay_desk(str(clinic), DAY)
-    app = OpdApp(desk, history=player.events(), player=player)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("right")
-        await pilot.pause()
-        assert rows(app, "booked", "patient") == [(TITLE_SHOWN,)]
-        assert rows(app, "doctors", "doctor") == [("Dr ^[]0;X^GRao",)]
-        assert app.query_one("#schedule", Table).border_title == "Schedule · Dr ^[]0;X^GRao"
-        header = app.query_one("#header").render().plain  # type: ignore[attr-defined]
-        assert header.startswith(" City^[[2J OPD · ")
+    assert main(["--scenario", str(clinic)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        f"{clinic}:1: clinic: the clinic's name has a control character U+001B (ESC) at position 5",
+        f"{clinic}:5: doctors[0]: doctor name has a control character U+001B (ESC) at position 4",
+        "opd-tui: 2 problems; nothing replayed",
+    ]
 
 
-async def test_a_name_typed_into_the_form_is_shown_safely_everywhere(clock: FakeClock) -> None:
+async def test_a_name_typed_into_the_form_with_escapes_is_refused_there(clock: FakeClock) -> None:
     engine = Engine(clock=clock)
     clinic_set_up(engine)
     app = OpdApp(MemoryDesk(engine, "Clinic", DAY), wall_clock=clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         app.show_doctor("rao", "rao-10")
         await pilot.press("n")
-        assert isinstance(app.screen, BookForm)
-        app.screen.query_one("#patient", Input).value = CLEAR
+        form = app.screen
+        assert isinstance(form, BookForm)
+        form.query_one("#patient", Input).value = CLEAR
         await pilot.press("enter")
         await pilot.pause()
-        assert rows(app, "booked", "patient") == [(CLEAR_SHOWN,)]
-        assert toasts(app) == [f"RAO-001 {CLEAR_SHOWN} booked · Dr Asha Rao 10:00"]
-        await pilot.press("c")
+        assert app.screen is form
+        error = form.query_one("#error", Static)
+        assert str(error.render()) == (
+            "patient name has a control character U+001B (ESC) at position 2"
+        )
+        assert form.query_one("#patient", Input).value == CLEAR
+        assert engine.tokens() == []
+
+
+async def test_a_name_an_older_release_kept_is_shown_safely_everywhere(tmp_path: Path) -> None:
+    path = tmp_path / "j.db"
+    _journal_with_both_names(path, DAY)
+    desk = JournalDesk(SqliteStore(path), DAY, today=DAY, clock=SetClock())
+    app = OpdApp(desk, history=desk.history, wall_clock=SetClock())
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.show_doctor("rao", "rao-12")
+        await pilot.pause()
+        assert rows(app, "booked", "patient") == [(TITLE_SHOWN,), (CLEAR_SHOWN,)]
+        header = app.query_one("#header").render().plain  # type: ignore[attr-defined]
+        assert header.startswith(" City^[[2J OPD · ")
+        app.query_one("#booked", Table).focus()
+        await pilot.press("down", "c")
         assert isinstance(app.screen, Confirm)
-        assert str(app.screen.question) == f"Cancel RAO-001 {CLEAR_SHOWN}? ctrl+z undoes it."
-
-
-def _journal_with_both_names(path: Path) -> None:
-    desk = JournalDesk(SqliteStore(path), date.today(), setup=clinic_set_up, clinic_name=CLINIC)
-    desk.act(Book("rao-12", TITLE, "walk-in"))
-    desk.act(Book("rao-12", CLEAR, "walk-in"))
+        assert str(app.screen.question) == f"Cancel RAO-002 {CLEAR_SHOWN}? ctrl+z undoes it."
+        await pilot.press("y")
+        await pilot.pause()
+        assert toasts(app)[-1].startswith(f"RAO-002 {CLEAR_SHOWN} ")
     desk.close()
+
+
+def _journal_with_both_names(path: Path, day: date | None = None) -> None:
+    """A journal of ``day`` (today) whose two patients' names, and the clinic's, hold escapes."""
+    day = day or date.today()
+    desk = JournalDesk(SqliteStore(path), day, today=day, setup=clinic_set_up, clinic_name=CLINIC)
+    desk.act(Book("rao-12", OLD_TITLE, "walk-in"))
+    desk.act(Book("rao-12", OLD_CLEAR, "walk-in"))
+    desk.close()
+    as_an_older_release_wrote(
+        path, {OLD_TITLE: TITLE, OLD_CLEAR: CLEAR}, clinic=(CLINIC, "City\x1b[2J OPD")
+    )
 
 
 def _run_in_a_terminal(argv: Sequence[str], until: bytes, seconds: float = 20.0) -> bytes:
@@ -180,9 +239,10 @@ def test_every_text_output_shows_escapes(
 ) -> None:
     path = tmp_path / "j.db"
     desk = open_journal(path)
-    desk.act(Book("rao-10", TITLE, "walk-in"))
-    desk.act(Book("rao-10", CLEAR, "walk-in"))
+    desk.act(Book("rao-10", OLD_TITLE, "walk-in"))
+    desk.act(Book("rao-10", OLD_CLEAR, "walk-in"))
     desk.close()
+    as_an_older_release_wrote(path, {OLD_TITLE: TITLE, OLD_CLEAR: CLEAR})
     assert main(["export", "--db", str(path), "--day", "2026-11-25", "--format", "csv"]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out
@@ -199,25 +259,25 @@ def test_simulate_and_refusals_show_escapes(
     clinic = tmp_path / "clinic.toml"
     name = toml(CLEAR)
     clinic.write_text(
-        f'clinic = "{name}"\n'
+        'clinic = "City OPD"\n'
         "timeline = [\n"
+        f'  {{ at = "08:00", serve = "{name}" }},\n'
         f'  {{ at = "09:00", book = "rao-10", patient = "{name}", source = "walk-in" }},\n'
-        f'  {{ at = "09:01", book = "rao-10", patient = "{toml(TITLE)}", source = "emergency" }},\n'
         "]\n"
         '[[doctors]]\nid = "rao"\nname = "Dr Rao"\nspecialty = "Cardiology"\n'
         'slots = [ { id = "rao-10", start = "10:00", end = "11:00", capacity = 1 } ]\n',
         encoding="utf-8",
     )
-    for fmt in ([], ["--csv"]):
-        assert main(["--day", "2026-11-25", "simulate", str(clinic), *fmt]) == 0
-        out = capsys.readouterr().out
-        assert "\x1b" not in out and "\x07" not in out and CLEAR_SHOWN in out
-    bad = tmp_path / "bad.toml"
-    serve_nobody = f'timeline = [\n  {{ at = "08:00", serve = "{name}" }},\n'
-    bad.write_text(clinic.read_text().replace("timeline = [\n", serve_nobody))
-    assert main(["simulate", str(bad)]) == 2
-    err = capsys.readouterr().err
-    assert "\x1b" not in err and "'P\\x1b[2J" in err
+    assert main(["--day", "2026-11-25", "simulate", str(clinic)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        f"{clinic}:3: timeline[0].serve: no earlier booking has the label or patient name "
+        "'P\\x1b[2J\\x1b[H\\x1b[41mX'",
+        f"{clinic}:4: timeline[1]: 09:00 book {CLEAR_SHOWN} (walk-in) into rao-10: refused: "
+        "patient name has a control character U+001B (ESC) at position 2",
+        "opd-tui: 2 problems; nothing played",
+    ]
     missing = tmp_path / "x\x1b[2J" / "j.db"
     assert main(["export", "--db", str(missing)]) == 2
     assert capsys.readouterr().err == f"opd-tui: no journal at {tmp_path}/x^[[2J/j.db\n"

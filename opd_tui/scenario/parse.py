@@ -13,7 +13,15 @@ from collections.abc import Collection
 from datetime import time
 from typing import Any
 
-from ..engine import MAX_DELAY_MINUTES, Invalid, Source, VisitRules, format_hhmm, parse_hhmm
+from ..engine import (
+    MAX_DELAY_MINUTES,
+    Invalid,
+    Source,
+    VisitRules,
+    checked_text,
+    format_hhmm,
+    parse_hhmm,
+)
 from .model import (
     ACTION_KINDS,
     BOOK,
@@ -57,7 +65,7 @@ _TIMES = {f"{h:02d}:{m:02d}": h * 60 + m for h in range(24) for m in range(60)}
 def parse(data: dict[str, Any], file: str) -> tuple[Scenario, Found]:
     found: Found = []
     _unknown_keys(data, TOP_KEYS, (), found)
-    name = _text(data, "clinic", (), found) or ""
+    name = _clinic_name(data, found)
     priorities = _priorities(data.get("priorities"), found)
     visit = _visit(data.get("visit"), found)
     clinic = _Clinic(found)
@@ -69,6 +77,18 @@ def parse(data: dict[str, Any], file: str) -> tuple[Scenario, Found]:
 
 
 # ------------------------------------------------------------------------------------ pieces
+
+
+def _clinic_name(data: dict[str, Any], found: Found) -> str:
+    """The clinic's name, held to the rule the engine holds every name to: it heads each screen
+    and report, and a journal set up from the file keeps it."""
+    if _text(data, "clinic", (), found) is None:
+        return ""
+    try:
+        return checked_text(data["clinic"], "the clinic's name")
+    except Invalid as error:
+        found.append((("clinic",), str(error)))
+        return ""
 
 
 def _priorities(value: Any, found: Found) -> dict[Source, int]:
