@@ -53,6 +53,7 @@ from ..engine import (
     Slot,
     Stats,
     Token,
+    token_story,
 )
 from ..store import JournalDesk, Outcome, RecordedText, StoreError, as_dict
 from ..store import Request as DeskRequest
@@ -84,6 +85,7 @@ from .schemas import (
     SlotIn,
     SlotOut,
     StatsOut,
+    StoryOut,
     TokenOut,
 )
 from .today import decided_on
@@ -447,6 +449,17 @@ def create_app(
         """A token by its id (``T00042``) or by the number staff call out (``RAO-014``)."""
         with reading() as engine:
             return TokenOut.of(_find_token(engine, ref))
+
+    @app.get("/v1/tokens/{token_id}/story", tags=["tokens"])
+    async def story(token_id: TokenPath) -> StoryOut:
+        """Why a token (by its id or its number) is where it is: when it was booked, each seat it
+        got or lost and to whom, by which priorities, its visit, the undos that touched it, in
+        plain words from the day's recorded events; then its place now and who is ahead."""
+        desk = today()
+        with desk.reading() as engine:
+            found = _find_token(engine, token_id)
+            recorded = desk.store.iter_events(desk.day, upto=desk.last_seq)
+            return StoryOut.of(token_story(found.id, (r.event for r in recorded), engine))
 
     @app.get("/v1/events", tags=["day"], response_model=EventsOut)
     async def events(

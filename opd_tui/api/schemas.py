@@ -21,6 +21,7 @@ from ..engine import (
     Seat,
     Slot,
     Stats,
+    Story,
     Token,
     VisitRules,
     format_hhmm,
@@ -331,6 +332,46 @@ class QueueOut(BaseModel):
             minutes=queue.minutes,
             grace=visit.grace,
             calls=visit.calls,
+        )
+
+
+class ChapterOut(BaseModel):
+    at: str = Field(description="when it happened (ISO time)")
+    kind: str = Field(
+        description="what happened, in a word: booked, waitlisted, preempted, promoted, bumped, "
+        "moved, renamed, checked-in, called, returned, served, cancelled, no-show, delayed, "
+        "undone, …",
+        examples=["preempted"],
+    )
+    text: str = Field(
+        description="the same in plain English",
+        examples=["lost its seat to RAO-019 Esha Rao (emergency, priority 5 over walk-in 1)"],
+    )
+
+
+class StoryOut(BaseModel):
+    """Why a token is where it is: what happened to it today, in order, and its place now."""
+
+    token: TokenOut
+    chapters: list[ChapterOut]
+    now: str = Field(
+        description="where it stands now, in words",
+        examples=["now 3rd on the waitlist of 10:00–11:00; ahead of it: RAO-007 (paid), …"],
+    )
+    ahead: list[str] = Field(
+        description="the numbers of the tokens ahead of it, the next first: on its waitlist, "
+        "or in its doctor's call order once checked in"
+    )
+
+    @classmethod
+    def of(cls, story: Story) -> StoryOut:
+        return cls(
+            token=TokenOut.of(story.token),
+            chapters=[
+                ChapterOut(at=c.at.isoformat(), kind=c.kind, text=c.text) for c in story.chapters
+            ],
+            now=story.now,
+            ahead=[token.number for token in story.ahead],
         )
 
 
