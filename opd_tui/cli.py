@@ -211,13 +211,7 @@ def _export(db: Path | None, day: date | None, fmt: str) -> int:
 
     store = SqliteStore(_journal_path(db), create=False)
     try:
-        export_day(store, day or date.today(), sys.stdout, fmt)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader stopped reading (``export | head``): the export is written as it goes, so
-        # that is the end of it, without a traceback; what is still buffered goes nowhere.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 128 + signal.SIGPIPE  # 141, as the shell reports a command ended by a closed pipe
+        export_day(store, day or date.today(), sys.stdout, fmt)  # written as it goes
     finally:
         store.close()
     return 0
@@ -312,7 +306,37 @@ def _given(args: argparse.Namespace, *names: str) -> str:
     return " and ".join(given)
 
 
+CLOSED_PIPE = 128 + signal.SIGPIPE
+"""The exit status when the reader closed stdout (``export | head``): 141, as a shell reports a
+command that a closed pipe ended."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; a reader that stops reading stdout ends any command quietly.
+
+    Whatever a command printed is flushed here, so a closed pipe shows up here too; stdout is
+    then pointed at the null device, so the interpreter's own last flush has nowhere to fail."""
+    try:
+        try:
+            return _command(argv)
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_to_null()
+        return CLOSED_PIPE
+
+
+def _stdout_to_null() -> None:
+    try:
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a file (a test's capture): nothing will flush to it
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)
+
+
+def _command(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.scenario and (clash := _given(args, "memory", "db", "new", "demo", "clinic")):

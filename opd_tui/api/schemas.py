@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..engine import (
     MAX_DELAY_MINUTES,
+    NAME_LENGTH,
     ROOM_LENGTH,
     Doctor,
     Expected,
@@ -31,7 +32,7 @@ SourceName = Literal["emergency", "paid", "follow-up", "online", "walk-in"]
 Identifier = Annotated[
     str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$", examples=["rao-10"])
 ]
-Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+Name = Annotated[str, Field(min_length=1, max_length=NAME_LENGTH, pattern=r"\S")]
 ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["09:00"])]
 Room = Annotated[
     str,
@@ -47,7 +48,10 @@ StatusName = Literal["BOOKED", "WAITING", "CALLED", "SERVED", "CANCELLED", "NO_S
 
 
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request body: no fields beyond its own, and no value taken for another type (``true``,
+    ``"5"`` and ``4.0`` are not the number 5; a number is not text)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 # ------------------------------------------------------------------ requests
@@ -80,7 +84,6 @@ class CapacityIn(Body):
 
 class DelayIn(Body):
     minutes: int = Field(
-        strict=True,
         ge=-MAX_DELAY_MINUTES,
         le=MAX_DELAY_MINUTES,
         description="later if positive, earlier if negative; not 0",
