@@ -169,7 +169,7 @@ CASES = [
         [
             "clinic.toml:8: timeline[3]: needs one action key:"
             " book, cancel, no-show, serve, bump, move, capacity, delay, check-in, call-next,"
-            " call, return, overdue, room"
+            " call, return, overdue, room, away, reassign"
         ],
         id="no-action",
     ),

@@ -14,11 +14,11 @@ from datetime import date
 from importlib.resources.abc import Traversable
 from pathlib import Path as FilePath
 
-from ..engine import OpdError
+from ..engine import Duplicate, OpdError
 from .collector import collector_paused
 from .decode import decode
 from .locate import Locator
-from .model import BOOK, MOVE, TOKEN_ACTIONS, Action, Scenario
+from .model import BOOK, MOVE, REASSIGN, TOKEN_ACTIONS, Action, Scenario
 from .parse import parse
 from .play import Player, Progress
 from .problems import Path, Problem, ScenarioError, format_path
@@ -94,7 +94,8 @@ def _play(
         try:
             player.step()
         except OpdError as error:
-            refused.append((action.path, f"{action.describe()}: refused: {error}"))
+            hint = " (again = true)" if isinstance(error, Duplicate) else ""
+            refused.append((action.path, f"{action.describe()}: refused: {error}{hint}"))
             player.skip()
             if action.kind == BOOK:
                 broken.add(action.position)
@@ -110,6 +111,8 @@ def _depends(action: Action, broken: set[int], lost: set[str]) -> bool:
     """Whether ``action`` names a refused booking, or a slot or doctor the set-up refused."""
     if action.kind in TOKEN_ACTIONS:
         return action.booking in broken or (action.kind == MOVE and action.to in lost)
+    if action.kind == REASSIGN:
+        return not lost.isdisjoint((action.target, action.to, action.slot))
     return action.target in lost
 
 

@@ -17,8 +17,10 @@ from ..engine import (
     Move,
     NoShow,
     NoShowOverdue,
+    Reassign,
     ReturnToQueue,
     Serve,
+    SetAway,
     SetCapacity,
     SetRoom,
     Source,
@@ -42,11 +44,13 @@ CALL = Call.kind
 RETURN = ReturnToQueue.kind
 OVERDUE = NoShowOverdue.kind
 ROOM = SetRoom.kind
+AWAY = SetAway.kind
+REASSIGN = Reassign.kind
 
 ACTION_KINDS = (BOOK, CANCEL, NO_SHOW, SERVE, BUMP, MOVE, CAPACITY, DELAY, CHECK_IN, CALL_NEXT,
-                CALL, RETURN, OVERDUE, ROOM)  # fmt: skip
+                CALL, RETURN, OVERDUE, ROOM, AWAY, REASSIGN)  # fmt: skip
 TOKEN_ACTIONS = frozenset({CANCEL, NO_SHOW, SERVE, BUMP, MOVE, CHECK_IN, CALL, RETURN})
-DOCTOR_ACTIONS = frozenset({DELAY, CALL_NEXT, OVERDUE, ROOM})
+DOCTOR_ACTIONS = frozenset({DELAY, CALL_NEXT, OVERDUE, ROOM, AWAY, REASSIGN})
 """Actions whose key names a doctor; ``overdue = true`` names every doctor (target ``""``)."""
 
 
@@ -73,11 +77,15 @@ class Action(NamedTuple):
     """One timeline entry, ready for the engine.
 
     ``target`` is what the action's key names: a slot (book, capacity), a doctor (delay,
-    call-next, room, overdue; ``""`` for an overdue of every doctor), or a token reference as
-    written (a label or a patient's name). ``to`` is a move's slot, a bump's direction or source,
-    or a room. ``position`` is its place in the timeline, and ``booking`` the position of the
-    ``book`` entry whose token a token action refers to. A named tuple, as a long timeline holds a
-    great many of them.
+    call-next, room, overdue, away, reassign; ``""`` for an overdue of every doctor), or a token
+    reference as written (a label or a patient's name). ``to`` is a move's slot, a bump's
+    direction or source, a room, the doctor a reassign hands over to, or when an away doctor
+    leaves (``HH:MM``; ``""``: back). ``slot`` is the one slot a reassign sends everyone to
+    (``""``: each to the nearest). A booking may give the patient's ``phone`` and
+    ``patient_id``, and ``again`` when a second booking with the same doctor is intended.
+    ``position`` is its place in the timeline, and ``booking`` the position of the ``book`` entry
+    whose token a token action refers to. A named tuple, as a long timeline holds a great many of
+    them.
     """
 
     position: int
@@ -90,6 +98,10 @@ class Action(NamedTuple):
     to: str = ""
     number: int = 0
     booking: int = -1
+    phone: str = ""
+    patient_id: str = ""
+    again: bool = False
+    slot: str = ""
 
     @property
     def path(self) -> Path:
@@ -100,7 +112,9 @@ class Action(NamedTuple):
         at = format_hhmm(self.at)
         match self.kind:
             case "book":
-                return f"{at} book {self.patient} ({self.source}) into {self.target}"
+                who = f"{self.source}, {self.patient_id}" if self.patient_id else self.source
+                again = ", again" if self.again else ""
+                return f"{at} book {self.patient} ({who}{again}) into {self.target}"
             case "bump":
                 how = self.to if self.to in ("up", "down") else f"to {self.to}"
                 return f"{at} bump {self.target} {how}"
@@ -114,6 +128,13 @@ class Action(NamedTuple):
                 return f"{at} room of {self.target} to {self.to or '(none)'}"
             case "overdue":
                 return f"{at} overdue of {self.target or 'every doctor'} marked no-show"
+            case "away":
+                if not self.to:
+                    return f"{at} {self.target} back"
+                return f"{at} {self.target} away from {self.to}"
+            case "reassign":
+                into = f" into {self.slot}" if self.slot else ""
+                return f"{at} reassign {self.target}'s patients to {self.to}{into}"
             case _:
                 return f"{at} {self.kind} {self.target}"
 

@@ -9,7 +9,7 @@ is every later action that depends on it, so one mistake is reported once.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import time
 from typing import Any
 
@@ -21,9 +21,12 @@ from ..engine import (
     checked_text,
     format_hhmm,
     parse_hhmm,
+    patient_id,
+    phone_number,
 )
 from .model import (
     ACTION_KINDS,
+    AWAY,
     BOOK,
     BUMP,
     CAPACITY,
@@ -31,6 +34,7 @@ from .model import (
     DOCTOR_ACTIONS,
     MOVE,
     OVERDUE,
+    REASSIGN,
     ROOM,
     TOKEN_ACTIONS,
     Action,
@@ -47,14 +51,16 @@ VISIT_KEYS = ("grace", "calls")
 DOCTOR_KEYS = ("id", "name", "specialty", "room", "slots")
 SLOT_KEYS = ("id", "start", "end", "capacity")
 ACTION_KEYS: dict[str, frozenset[str]] = {
-    BOOK: frozenset({"at", BOOK, "patient", "source", "label"}),
+    BOOK: frozenset({"at", BOOK, "patient", "source", "label", "phone", "patient_id", "again"}),
     BUMP: frozenset({"at", BUMP, "to"}),
     MOVE: frozenset({"at", MOVE, "to"}),
     CAPACITY: frozenset({"at", CAPACITY, "to"}),
     DELAY: frozenset({"at", DELAY, "minutes"}),
     ROOM: frozenset({"at", ROOM, "to"}),
+    AWAY: frozenset({"at", AWAY, "from"}),
+    REASSIGN: frozenset({"at", REASSIGN, "to", "slot"}),
     **{kind: frozenset({"at", kind}) for kind in TOKEN_ACTIONS - {BUMP, MOVE}},
-    **{kind: frozenset({"at", kind}) for kind in DOCTOR_ACTIONS - {DELAY, ROOM}},
+    **{kind: frozenset({"at", kind}) for kind in DOCTOR_ACTIONS - {DELAY, ROOM, AWAY, REASSIGN}},
 }
 _KINDS = frozenset(ACTION_KINDS)
 _SOURCES = ", ".join(source.value for source in Source)
@@ -142,6 +148,7 @@ class _Clinic:
         self.doctors: list[DoctorSpec] = []
         self.known_doctors: dict[str, Path] = {}
         self.known_slots: dict[str, Path] = {}
+        self.slot_doctors: dict[str, str] = {}
         self.lost: set[str] = set()
 
     def read(self, value: Any) -> None:
@@ -204,6 +211,7 @@ class _Clinic:
             return None
         if not _unique(slot_id, (*path, "id"), self.known_slots, "slot id", found):
             return None  # the id names an earlier slot
+        self.slot_doctors[slot_id] = doctor_id
         if not playable or start is None or end is None or capacity is None:
             self.lost.add(slot_id)
             return None
@@ -292,10 +300,14 @@ class _Timeline:
             self.known_slot(target, path, kind)
             seats = _seats(entry, "to", path, found)
             return Action(index, at, kind, target, number=seats or 0)
-        # A doctor's action: delay, call-next, room, overdue
+        # A doctor's action: delay, call-next, room, overdue, away, reassign
         self.known_doctor(target, path, kind)
         if kind == ROOM:
             return Action(index, at, kind, target, to=_room(entry, "to", path, found) or "")
+        if kind == AWAY:
+            return Action(index, at, kind, target, to=self.leaves(entry, at, path))
+        if kind == REASSIGN:
+            return self.reassign(index, at, target, entry, path)
         if kind != DELAY:
             return Action(index, at, kind, target)
         minutes = entry.get("minutes")
@@ -334,7 +346,54 @@ class _Timeline:
                 self.labels[label] = index
         if patient:
             self.names[patient.casefold()] = index
-        return Action(index, at, BOOK, slot, patient, known or "", label)
+        phone = _identity(entry, "phone", phone_number, path, found)
+        mrn = _identity(entry, "patient_id", patient_id, path, found)
+        again = entry.get("again", False)
+        if type(again) is not bool:
+            found.append(((*path, "again"), f"must be true or false, not {again!r}"))
+            again = False
+        return Action(
+            index, at, BOOK, slot, patient, known or "", label,
+            phone=phone, patient_id=mrn, again=again,
+        )  # fmt: skip
+
+    def leaves(self, entry: dict[str, Any], at: int, path: Path) -> str:
+        """When an away doctor leaves, ``HH:MM``: ``from``, or the entry's own time if it gives
+        none; ``from = false`` is ``""``: the doctor is here after all."""
+        if "from" not in entry:
+            return format_hhmm(at) if at >= 0 else ""
+        if entry["from"] is False:
+            return ""
+        value = entry["from"]
+        if type(value) is str and value in _TIMES:
+            return value
+        leaves = _clock_time(entry, "from", path, [])
+        if leaves is None:
+            wanted = "must be a time HH:MM, or false for back after all"
+            self.found.append(((*path, "from"), f"{wanted}; not {value!r}"))
+            return ""
+        return format_hhmm(leaves)
+
+    def reassign(
+        self, index: int, at: int, doctor_id: str, entry: dict[str, Any], path: Path
+    ) -> Action:
+        """The doctor whose patients go (the key), to another (``to``), into ``slot`` if given."""
+        found = self.found
+        to = _text(entry, "to", path, found) or ""
+        if to == doctor_id:
+            found.append(((*path, "to"), f"must be another doctor than {doctor_id!r}"))
+        elif to:
+            self.known_doctor(to, path, "to")
+        slot = ""
+        if "slot" in entry:
+            slot = _text(entry, "slot", path, found) or ""
+            if slot and self.known_slot(slot, path, "slot"):
+                owner = self.clinic.slot_doctors.get(slot, "")
+                if to in self.clinic.known_doctors and owner != to:
+                    found.append(
+                        ((*path, "slot"), f"{slot!r} is a slot of {owner!r}, not of {to!r}")
+                    )
+        return Action(index, at, REASSIGN, doctor_id, to=to, slot=slot)
 
     def reference(self, text: str, path: Path, key: str) -> int:
         """The booking a patient's name refers to: their latest, or -1 (a problem) for none."""
@@ -435,6 +494,24 @@ def _text(entry: dict[str, Any], key: str, path: Path, found: Found) -> str | No
         found.append(((*path, key), "must not be empty"))
         return None
     return value.strip()
+
+
+def _identity(
+    entry: dict[str, Any], key: str, kept: Callable[[object], str], path: Path, found: Found
+) -> str:
+    """A booking's phone or patient id as the engine keeps it (``kept``), ``""`` for none; one
+    the engine would refuse is a problem at its key."""
+    if key not in entry:
+        return ""
+    value = entry[key]
+    if not isinstance(value, str):
+        found.append(((*path, key), f"must be a string, not {value!r}"))
+        return ""
+    try:
+        return kept(value)
+    except Invalid as error:
+        found.append(((*path, key), str(error)))
+        return ""
 
 
 def _room(

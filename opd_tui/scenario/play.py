@@ -32,8 +32,10 @@ from ..engine import (
     NoShowOverdue,
     OpdError,
     Placed,
+    Reassign,
     ReturnToQueue,
     Serve,
+    SetAway,
     SetCapacity,
     SetRoom,
     Snapshot,
@@ -434,7 +436,14 @@ class Player:
         token_id = self._tokens.get(action.booking, "")
         match action.kind:
             case Book.kind:
-                return Book(action.target, action.patient, action.source)
+                return Book(
+                    action.target,
+                    action.patient,
+                    action.source,
+                    action.phone,
+                    action.patient_id,
+                    action.again,
+                )
             case Serve.kind:
                 return Serve(token_id)
             case Cancel.kind:
@@ -463,6 +472,10 @@ class Player:
                 return NoShowOverdue(action.target or None)
             case SetRoom.kind:
                 return SetRoom(action.target, action.to)
+            case SetAway.kind:
+                return SetAway(action.target, action.to or None)
+            case Reassign.kind:
+                return Reassign(action.target, action.to, action.slot or None)
         raise ValueError(f"unknown action kind {action.kind!r}")
 
 
