@@ -118,7 +118,24 @@ def build_parser() -> argparse.ArgumentParser:
     formats = simulate.add_mutually_exclusive_group()
     formats.add_argument("--json", dest="format", action="store_const", const="json")
     formats.add_argument("--csv", dest="format", action="store_const", const="csv")
+    formats.add_argument(
+        "--html",
+        dest="format",
+        action="store_const",
+        const="html",
+        help="one HTML page to print or mail, a chart per doctor",
+    )
     simulate.set_defaults(format="text")
+    report = commands.add_parser(
+        "report",
+        help="write a recorded day's report: per doctor and per source, as text, CSV, "
+        "JSON or one HTML page to print",
+    )
+    _add_journal_options(report, argparse.SUPPRESS)
+    report.add_argument("--format", choices=("text", "csv", "json", "html"), default="text")
+    report.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write it to FILE (default: stdout)"
+    )
     serve = commands.add_parser(
         "serve", help="run the HTTP service on the journal (needs: pip install 'opd-tui[api]')"
     )
@@ -204,6 +221,30 @@ def _read_key_file(path: Path, origin: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         raise OpdError(f"{origin}: not text in UTF-8") from None
+
+
+def _report(db: Path | None, day: date | None, fmt: str, output: Path | None) -> int:
+    """The day's report from the journal, read from its recorded actions and events."""
+    from .scenario.formats import rendered
+    from .scenario.report import report_of
+    from .store import SqliteStore, read_day
+
+    store = SqliteStore(_journal_path(db), create=False)
+    try:
+        recorded = read_day(store, day or date.today())
+    finally:
+        store.close()
+    info = recorded.info
+    report = report_of(recorded.engine, recorded.actions, clinic=info.clinic_name, day=info.day)
+    text = rendered(report, fmt)
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        output.expanduser().write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise OpdError(f"cannot write {output}: {error.strerror or error}") from None
+    return 0
 
 
 def _export(db: Path | None, day: date | None, fmt: str) -> int:
@@ -348,6 +389,8 @@ def _command(argv: Sequence[str] | None) -> int:
     try:
         if args.command == "export":
             return _export(args.db, args.day, args.format)
+        if args.command == "report":
+            return _report(args.db, args.day, args.format, args.output)
         if args.command == "serve":
             return _serve(args)
         if args.command == "simulate":

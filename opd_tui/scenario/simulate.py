@@ -8,9 +8,9 @@ from typing import TextIO
 
 from ..engine import safe_text
 from .collector import collector_paused
+from .formats import FORMATS, rendered
 from .load import rehearse_file
 from .problems import ScenarioError
-from .render import as_csv, as_json, as_text
 from .report import day_report
 
 PROGRESS_FROM = 5000
@@ -47,7 +47,8 @@ def simulate(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Print the report in ``fmt`` (text, json or csv); a bad file lists its problems, status 2."""
+    """Print the report in ``fmt`` (text, json, csv or html); a bad file lists its problems,
+    status 2."""
     out = out or sys.stdout
     err = err or sys.stderr
     progress = ProgressBar(err) if err.isatty() else None
@@ -72,5 +73,4 @@ def _report(
         count = len(error.problems)
         print(f"opd-tui: {count} problem{'s' if count != 1 else ''}; nothing played", file=err)
         return None
-    render = {"json": as_json, "csv": as_csv}.get(fmt, as_text)
-    return render(day_report(player))
+    return rendered(day_report(player), fmt if fmt in FORMATS else "text")

@@ -25,6 +25,7 @@ from .desk import (
     default_database,
 )
 from .export import export_day
+from .recorded import RecordedAction, RecordedDay, read_day
 from .schema import SCHEMA_VERSION
 from .sqlite import SqliteStore
 
@@ -42,6 +43,8 @@ __all__ = [
     "Previous",
     "Receipt",
     "Recorded",
+    "RecordedAction",
+    "RecordedDay",
     "RecordedText",
     "Request",
     "SqliteStore",
@@ -54,4 +57,5 @@ __all__ = [
     "default_database",
     "encode",
     "export_day",
+    "read_day",
 ]

@@ -76,6 +76,7 @@ from .screens.find import FindPatient
 from .screens.help import HelpScreen
 from .screens.move import MovePicker, move_doubts
 from .screens.rename import RenameForm
+from .screens.report import ReportScreen, report_in_view
 from .screens.room import RoomForm
 from .tables import BookedTable, DoctorTable, ScheduleTable, Table, WaitingTable
 from .titles import content
@@ -817,6 +818,20 @@ class OpdApp(App[None]):
             overview.fill(self.engine, self.shown_marks, self.monotonic())
             switcher.current = "overview"
             overview.focus()
+
+    def action_report(self) -> None:
+        """The day's report, of the day in view: now, or the moment looked back at."""
+        past = self.past
+        report = report_in_view(
+            self.engine,
+            self.timeline if past is None else self.timeline[: past.seq],
+            clinic=self.desk.clinic_name,
+            day=self.desk.day,
+            end=self.seen_at(),
+            player=self.player,
+        )
+        moment = f"as at {self.seen_at():%H:%M}" if past is None else past.label
+        self.push_screen(ReportScreen(report, moment, width=self.size.width))
 
     def action_help(self) -> None:
         ranks = sorted(self.engine.priorities.items(), key=lambda item: -item[1])

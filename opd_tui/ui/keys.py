@@ -83,6 +83,13 @@ KEYS: tuple[Key, ...] = (
     Key("slash", "find", "Find", "Find a patient by name and jump to their token", "/"),
     Key("j", "jump", "Jump", "Jump to the slot of the latest preemption or promotion"),
     Key("o", "overview", "Overview", "Toggle the hospital-wide occupancy grid"),
+    Key(
+        "E",
+        "report",
+        "Report",
+        "The day's report: each doctor's and each source's figures (of the moment in view)",
+        footer=False,
+    ),
     Key("question_mark", "help", "Help", "Every key and the allocation rule", "?"),
     Key("q", "quit", "Quit", "Quit opd-tui"),
     Key("escape", "back_to_now", "Now", "Back to now after looking at the past", "esc", False),
