@@ -384,6 +384,8 @@ def test_every_command_ends_quietly_on_a_closed_pipe(tmp_path: Path) -> None:
     for argv in (
         ["export", "--db", db, *day],
         ["export", "--db", db, *day, "--format", "csv"],
+        ["report", "--db", db, *day],
+        ["report", "--db", db, *day, "--format", "html"],
         ["--day", DAY.isoformat(), "simulate", clinic],
         ["--day", DAY.isoformat(), "simulate", clinic, "--csv"],
         ["--day", DAY.isoformat(), "simulate", clinic, "--json"],
