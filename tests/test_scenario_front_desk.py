@@ -7,13 +7,27 @@ Line numbers in the problem cases refer to CLINIC below (line 1 is ``clinic = ..
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-from opd_tui.engine import AwaySet, Book, Preempted, Reassign, Reassigned, SetAway, Status
+from opd_tui.engine import (
+    AwaySet,
+    Book,
+    Preempted,
+    Reassign,
+    Reassigned,
+    SetAway,
+    Source,
+    Status,
+    Undo,
+)
 from opd_tui.scenario import Action, Player, ScenarioError, loads, rehearse, rehearse_file
+from opd_tui.scenario.render import as_csv, as_data, as_text
+from opd_tui.scenario.report import Act, day_report, report_of
 
 DAY = date(2026, 11, 25)
 FRONT_DESK_DAY = Path(__file__).parent / "data" / "front_desk_day.toml"
@@ -462,3 +476,56 @@ def test_going_back_over_a_reassign_puts_the_patients_back() -> None:
     assert [t.slot_id for t in player.engine.tokens()] == ["rao-11", "rao-11", "iyer-11"]
     player.seek(5)
     assert [t.number for t in player.engine.tokens()] == ["IYER-002", "IYER-003", "IYER-001"]
+
+
+# ------------------------------------------------------------------------------ report
+
+
+def test_the_report_counts_each_doctors_tokens_where_they_ended() -> None:
+    report = day_report(rehearse_file(FRONT_DESK_DAY, day=DAY))
+    lines = {d.doctor_id: (d.tokens, d.reassigned_away, d.reassigned_here) for d in report.doctors}
+    assert lines == {"rao": (3, 2, 0), "iyer": (4, 0, 2)}
+    [iyer] = [d for d in report.doctors if d.doctor_id == "iyer"]
+    assert (iyer.stats.booked, iyer.stats.waiting, iyer.stats.preemptions) == (2, 2, 2)
+    assert [(p.number, p.patient, p.slot_id, p.status) for p in report.preempted] == [
+        ("IYER-001", "Esha Roy", "iyer-11", Status.WAITING),
+        ("IYER-002", "Farid Ali", "iyer-11", Status.WAITING),
+    ]
+    assert {s.source: s.tokens for s in report.sources if s.tokens} == {
+        Source.FOLLOW_UP: 1,
+        Source.ONLINE: 1,
+        Source.WALK_IN: 5,
+    }
+
+
+def test_the_reassigned_tokens_in_text_json_and_csv() -> None:
+    report = day_report(rehearse_file(FRONT_DESK_DAY, day=DAY))
+    lines = as_text(report).splitlines()
+    assert lines[15] == "Reassigned tokens: 2 from Dr Asha Rao · 2 to Dr Kiran Iyer"
+    assert lines[14].startswith("  iyer-11 11:00–12:00")
+    data = as_data(report)
+    assert [(d["id"], d["reassigned_away"], d["reassigned_here"]) for d in data["doctors"]] == [
+        ("rao", 2, 0),
+        ("iyer", 0, 2),
+    ]
+    rows = {(r["scope"], r["id"]): r for r in csv.DictReader(io.StringIO(as_csv(report)))}
+    assert (rows["doctor", "rao"]["reassigned_away"], rows["doctor", "rao"]["tokens"]) == ("2", "3")
+    assert rows["doctor", "iyer"]["reassigned_here"] == "2"
+    assert rows["day", ""]["reassigned_away"] == ""
+
+
+def test_a_day_without_reassignments_has_no_reassigned_line() -> None:
+    text = edited(('  { at = "10:35", reassign = "rao", to = "iyer" },\n', ""))
+    report = day_report(played(text))
+    assert not any(line.startswith("Reassigned") for line in as_text(report).splitlines())
+    assert [(d.reassigned_away, d.reassigned_here) for d in report.doctors] == [(0, 0), (0, 0)]
+
+
+def test_an_undone_reassign_is_taken_back_in_the_report() -> None:
+    player = played(CLINIC)
+    undone = player.engine.execute(Undo())
+    acts = [*player.steps, Act(undone[0].at, tuple(undone))]
+    report = report_of(player.engine, acts, clinic="Front Desk OPD", day=DAY)
+    lines = {d.doctor_id: (d.tokens, d.reassigned_away, d.reassigned_here) for d in report.doctors}
+    assert lines == {"rao": (2, 0, 0), "iyer": (1, 0, 0)}
+    assert report.preempted == ()

@@ -76,6 +76,10 @@ def as_text(report: DayReport) -> str:
             out.append(
                 _row(f"  {slot.slot_id} {slot.start}–{slot.end}{late}", slot.stats, slot.waits)
             )
+    handovers = [f"{d.reassigned_away} from {d.name}" for d in report.doctors if d.reassigned_away]
+    handovers += [f"{d.reassigned_here} to {d.name}" for d in report.doctors if d.reassigned_here]
+    if handovers:
+        out.append(f"Reassigned tokens: {' · '.join(handovers)}")
     out.append("")
     header = (
         f"{'tokens by source':<34} {'tokens':>6} {'booked':>6} {'served':>6} {'wait':>4} "
@@ -137,6 +141,8 @@ def as_data(report: DayReport) -> dict[str, Any]:
                 "name": d.name,
                 "specialty": d.specialty,
                 "tokens": d.tokens,
+                "reassigned_away": d.reassigned_away,
+                "reassigned_here": d.reassigned_here,
                 **_stats(d.stats),
                 "waits": _wait_data(d.waits),
                 "visits": _visit_data(d.visits),
@@ -187,13 +193,15 @@ def as_json(report: DayReport) -> str:
 
 CSV_COLUMNS = ("scope", "id", "name", "tokens", *STAT_FIELDS, "utilisation", "wait_count",
                "wait_median", "wait_mean", "wait_max", "preempted", "times", "status",
-               *VISIT_FIELDS)  # fmt: skip
+               *VISIT_FIELDS, "reassigned_away", "reassigned_here")  # fmt: skip
 
 
 def as_csv(report: DayReport) -> str:
     """One row per day, doctor, slot, source and preempted token; ``scope`` says which.
 
-    Doctor rows fill ``tokens`` (those that ended the day in their slots). Source rows fill
+    Doctor rows fill ``tokens`` (those that ended the day in their slots) and the tokens
+    reassigned from them to another doctor (``reassigned_away``) or to them from another
+    (``reassigned_here``). Source rows fill
     ``tokens``, ``preempted`` (tokens preempted at least once) and the counts of where their
     tokens ended, with ``capacity`` the day's and ``utilisation`` the share of its seats they
     hold; preempted rows fill ``times`` and the token's final ``status``. The day, doctor and
@@ -221,6 +229,8 @@ def as_csv(report: DayReport) -> str:
                 "tokens": d.tokens,
                 **_stat_row(d.stats, d.waits),
                 **_visit_data(d.visits),
+                "reassigned_away": d.reassigned_away,
+                "reassigned_here": d.reassigned_here,
             }
         )
         for s in d.slots:

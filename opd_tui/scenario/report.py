@@ -36,6 +36,7 @@ from ..engine import (
     Placed,
     Preempted,
     Promoted,
+    Reassigned,
     Renamed,
     Returned,
     Served,
@@ -139,7 +140,9 @@ class SlotLine:
 @dataclass(frozen=True, slots=True)
 class DoctorLine:
     """``tokens`` is how many tokens ended the day in the doctor's slots, whatever became of
-    them: booked, seen, waiting, in the room, no-show or cancelled."""
+    them: booked, seen, waiting, in the room, no-show or cancelled. ``reassigned_away`` tokens
+    were reassigned from this doctor and ended the day with another; ``reassigned_here`` were
+    reassigned from another doctor and ended it here."""
 
     doctor_id: str
     name: str
@@ -149,6 +152,8 @@ class DoctorLine:
     slots: tuple[SlotLine, ...]
     visits: Visits = field(default_factory=Visits)
     tokens: int = 0
+    reassigned_away: int = 0
+    reassigned_here: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,8 +240,8 @@ class _Token:
     """What the day's events say of one token; the report's only per-token record."""
 
     __slots__ = ("called", "checked_in", "consultation", "estimate", "first_called", "left",
-                 "number", "patient", "preemptions", "promotions", "served_at", "since",
-                 "slot_id", "source", "status")  # fmt: skip
+                 "number", "patient", "preemptions", "promotions", "reassigned_from",
+                 "served_at", "since", "slot_id", "source", "status")  # fmt: skip
 
     def __init__(self, event: Placed | TokenRestored, status: Status) -> None:
         self.number = event.number
@@ -254,6 +259,7 @@ class _Token:
         self.called: datetime | None = None  # the call in the room now, if any
         self.consultation: float | None = None  # minutes from the last call to seen
         self.left: datetime | None = None  # when it left booked (cancelled, no-show)
+        self.reassigned_from = ""  # the slot it was first reassigned from, if it was
 
     def copy(self) -> _Token:
         twin = _Token.__new__(_Token)
@@ -378,6 +384,12 @@ def _take(
     elif kind == "renamed":
         assert isinstance(event, Renamed)
         tokens[token_id].patient = event.new
+    elif kind == "reassigned":  # into another doctor's slot, as a move into it
+        assert isinstance(event, Reassigned)
+        token = tokens[token_id]
+        token.reassigned_from = token.reassigned_from or event.from_slot
+        token.number, token.slot_id, token.since = event.number, event.to_slot, event.at
+        token.status = Status.BOOKED if event.seated else Status.WAITING
 
 
 def _undo(
@@ -458,6 +470,13 @@ def report_of(
         by_doctor.setdefault(doctor_of[token.slot_id], []).append(token)
         by_source.setdefault(token.source, []).append(token)
     late_by_doctor = Counter(doctor_of[tokens[token_id].slot_id] for token_id in overdue)
+    handed = [
+        (doctor_of[token.reassigned_from], doctor_of[token.slot_id])
+        for token in tokens.values()
+        if token.reassigned_from
+    ]
+    away_from = Counter(origin for origin, now in handed if origin != now)
+    here_to = Counter(now for origin, now in handed if origin != now)
     waits_by_slot: dict[str, list[float]] = {}
     waits_by_source: dict[Source, list[float]] = {}
     for token in tokens.values():
@@ -490,6 +509,8 @@ def report_of(
                 tuple(lines),
                 Visits.of(mine, late_by_doctor[doctor.id]),
                 len(mine),
+                away_from[doctor.id],
+                here_to[doctor.id],
             )
         )
 
