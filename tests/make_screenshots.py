@@ -1,20 +1,29 @@
 """Regenerate the SVG screenshots in screenshots/ from the real app on the demo clinic.
 
-Run: .venv/bin/python tests/make_screenshots.py
+Run: .venv/bin/python tests/make_screenshots.py [NAME ...]   (only the shots named, if any)
+
+With Chromium on PATH it also renders the demo day's HTML report to screenshots/report-html.png.
 """
 
 from __future__ import annotations
 
 import asyncio
+import shutil
+import subprocess
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
+from opd_tui import demo
 from opd_tui.demo import CLINIC_NAME, demo_day
 from opd_tui.desk import MemoryDesk
+from opd_tui.scenario import Player
+from opd_tui.scenario.html import as_html
+from opd_tui.scenario.report import day_report
 from opd_tui.store import NewClinic
 from opd_tui.ui.app import OpdApp
 from opd_tui.ui.start import NewJournalQuestion
@@ -80,6 +89,12 @@ async def overdue(pilot: Pilot[None]) -> None:
     await pilot.pause(0.2)
 
 
+async def report(pilot: Pilot[None]) -> None:
+    """The day's report so far: each doctor's and each source's figures."""
+    await pilot.press("E")
+    await pilot.pause(0.2)
+
+
 async def light_theme(pilot: Pilot[None]) -> None:
     pilot.app.theme = "textual-light"
     await preemption(pilot)
@@ -97,6 +112,8 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("queue", (120, 40), queue),
     ("queue-80x24", (80, 24), queue),
     ("overdue", (120, 40), overdue),
+    ("report", (120, 40), report),
+    ("report-80x24", (80, 24), report),
 ]
 
 
@@ -118,15 +135,44 @@ async def new_journal() -> None:
         app.save_screenshot(filename="new-journal.svg", path=str(OUT))
 
 
-def main() -> int:
+def html_report(target: Path) -> bool:
+    """The demo day's whole HTML report as headless Chromium draws it; False without one."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        return False
+    player = Player(demo.scenario(), day=demo_day()[0].now().date())
+    player.play_all()
+    with tempfile.TemporaryDirectory() as folder:
+        page = Path(folder) / "report.html"
+        page.write_text(as_html(day_report(player)), encoding="utf-8")
+        profile = Path(folder) / "profile"
+        subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", f"--screenshot={target}", "--window-size=1200,1600",
+             "--hide-scrollbars", page.as_uri()],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+    return True
+
+
+def main(names: list[str]) -> int:
     OUT.mkdir(exist_ok=True)
     for name, size, steps in SHOTS:
+        if names and name not in names:
+            continue
         asyncio.run(shoot(name, size, steps))
         print(f"screenshots/{name}.svg")
-    asyncio.run(new_journal())
-    print("screenshots/new-journal.svg")
+    if not names or "new-journal" in names:
+        asyncio.run(new_journal())
+        print("screenshots/new-journal.svg")
+    if not names or "report-html" in names:
+        if html_report(OUT / "report-html.png"):
+            print("screenshots/report-html.png")
+        else:
+            print("no chromium on PATH: screenshots/report-html.png not made", file=sys.stderr)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
