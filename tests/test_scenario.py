@@ -511,7 +511,7 @@ def test_the_readmes_example_clinic_file_loads() -> None:
     section = readme[readme.index("## Clinic files and simulate") :]
     example = section[section.index("```toml\n") + 8 : section.index("```\n", 8)]
     scenario = loads(example, file="README.md", day=DAY)
-    assert [d.id for d in scenario.doctors] == ["rao"]
+    assert [d.id for d in scenario.doctors] == ["rao", "iyer"]
     assert [a.kind for a in scenario.timeline] == [
         "book",
         "book",
@@ -534,6 +534,11 @@ def test_the_readmes_example_clinic_file_loads() -> None:
         "return",
         "overdue",
         "room",
+        "book",
+        "book",
+        "away",
+        "reassign",
+        "away",
     ]
     player = Player(scenario, day=DAY)
     player.play_all()
@@ -541,6 +546,12 @@ def test_the_readmes_example_clinic_file_loads() -> None:
     assert [e.token.patient for e in engine.queue("rao").next_up] == ["Sara Khan"]  # returned
     assert engine.token_by_number("RAO-006").status is Status.NO_SHOW  # Vikram, overdue
     assert engine.doctor("rao").room == "4"
+    anil = [(t.number, t.slot_id, t.status, t.phone, t.patient_id) for t in engine.tokens()][-2:]
+    assert anil == [  # both of Anil's tokens, reassigned to Dr Iyer, the stronger numbered first
+        ("IYER-002", "iyer-1200", Status.BOOKED, "9845012345", "MRN-0042"),
+        ("IYER-001", "iyer-1200", Status.BOOKED, "", "MRN-0042"),
+    ]
+    assert engine.doctor("rao").away is None  # back at 13:10
 
 
 def test_actions_on_a_slot_the_engine_refused_are_not_reported_again() -> None:
