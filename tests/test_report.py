@@ -24,6 +24,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+from dataclasses import replace
 from datetime import datetime, time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -132,6 +133,11 @@ def report(journal: Path) -> DayReport:
 # ----------------------------------------------------------------------------- the figures
 
 
+def tenths(visits: Visits) -> Visits:
+    """The 90th percentile to a tenth of a minute: it is interpolated, so not exact in binary."""
+    return replace(visits, wait_p90=round(visits.wait_p90, 1))
+
+
 def test_each_doctors_figures(report: DayReport) -> None:
     rao, lee = report.doctors
     assert (rao.name, rao.tokens, lee.name, lee.tokens) == ("Dr Asha Rao", 5, LEE, 2)
@@ -140,7 +146,7 @@ def test_each_doctors_figures(report: DayReport) -> None:
         promotions=1, called=0,
     )  # fmt: skip
     assert lee.stats == Stats(capacity=1, served=1, waiting=1)
-    assert rao.visits == Visits(3, 20, pytest.approx(21.6), 3, 12, 0)
+    assert tenths(rao.visits) == Visits(3, 20, 21.6, 3, 12, 0)
     assert lee.visits == Visits(1, 7, 7, 1, 12, 0)
     assert [(s.slot_id, s.stats.served, s.stats.capacity) for s in rao.slots] == [
         ("rao-09", 2, 2),
@@ -164,7 +170,7 @@ def test_each_sources_figures(report: DayReport) -> None:
         Source.ONLINE: (1, 0, 0, 0, 1, 0, 0, 0),
         Source.WALK_IN: (3, 2, 1, 0, 0, 1, 1, 2),
     }
-    assert lines[Source.WALK_IN].visits == Visits(2, 13.5, pytest.approx(20.3), 2, 11.5, 0)
+    assert tenths(lines[Source.WALK_IN].visits) == Visits(2, 13.5, 20.3, 2, 11.5, 0)
     assert lines[Source.WALK_IN].stats.utilisation == 0.4  # 2 of the day's 5 seats
 
 
@@ -175,7 +181,7 @@ def test_the_days_figures(report: DayReport) -> None:
     assert (t.capacity, t.occupied, t.served, t.waiting, t.no_shows, t.cancelled) == (
         5, 4, 4, 1, 1, 1,
     )  # fmt: skip
-    assert report.visits == Visits(4, 13.5, pytest.approx(21.4), 4, 12, 0)
+    assert tenths(report.visits) == Visits(4, 13.5, 21.4, 4, 12, 0)
     [asha] = report.preempted
     assert (asha.number, asha.patient, asha.times, asha.status.value) == (
         "RAO-001",
@@ -197,11 +203,7 @@ def test_the_dashboards_timeline_gives_the_journals_report(journal: Path) -> Non
     shown = report_in_view(day.engine, history, clinic=CLINIC, day=DAY, end=at("10:41"))
     expected = journal_report(journal)
     assert shown.actions == 22
-    assert shown == DayReport(**{**_fields(expected), "actions": 22})
-
-
-def _fields(report: DayReport) -> dict[str, object]:
-    return {name: getattr(report, name) for name in DayReport.__dataclass_fields__}
+    assert shown == replace(expected, actions=22)
 
 
 # ----------------------------------------------------------------------------- the formats
@@ -283,7 +285,8 @@ def test_the_report_as_json(report: DayReport) -> None:
 
 def test_the_report_as_csv(report: DayReport) -> None:
     rows = {(r["scope"], r["id"]): r for r in csv.DictReader(io.StringIO(as_csv(report)))}
-    fields = ("tokens", "served", "waiting", "no_shows", "cancelled", "preemptions")
+    fields: tuple[str, ...] = ("tokens", "served", "waiting", "no_shows", "cancelled")
+    fields += ("preemptions",)
     fields += ("promotions", "utilisation", "call_wait_median", "call_wait_p90")
     fields += ("consultation_median",)
     assert [rows["doctor", "rao"][k] for k in fields] == [
