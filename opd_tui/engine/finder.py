@@ -29,12 +29,25 @@ _PHONE_JUNK = str.maketrans("", "", " -.()+")
 class Finder:
     """Indexes of one day's tokens by name word, number, phone and patient id."""
 
-    __slots__ = ("_by_count", "_by_id", "_by_phone", "_by_word", "_day", "_words")
+    __slots__ = (
+        "_by_count",
+        "_by_id",
+        "_by_number",
+        "_by_phone",
+        "_by_word",
+        "_day",
+        "_names",
+        "_renamed",
+        "_words",
+    )
 
     def __init__(self, day: Day) -> None:
         self._day = day
         self._by_word: dict[str, list[str]] = {}
         self._words: list[str] = []  # every name word seen, sorted: a prefix is a range of it
+        self._names: dict[str, str] = {}  # each token's name as last indexed
+        self._renamed: set[str] = set()  # tokens indexed under more than one name
+        self._by_number: dict[tuple[str, int], list[str]] = {}  # ("RAO", 14) → RAO-014's id
         self._by_count: dict[int, list[str]] = {}  # 14 → the ids of RAO-014, MEH-014, …
         self._by_phone: dict[str, list[str]] = {}  # by the phone's last seven digits
         self._by_id: dict[str, list[str]] = {}
@@ -96,13 +109,20 @@ class Finder:
 
     def _index(self, token: Token) -> None:
         token_id = token.id
-        for word in set(_words(token.patient)):
-            ids = self._by_word.get(word)
-            if ids is None:
-                self._by_word[word] = ids = []
-                insort(self._words, word)
-            _add(ids, token_id)
-        count = int(token.number.rpartition("-")[2])
+        indexed = self._names.get(token_id)
+        if indexed != token.patient:
+            if indexed is not None:
+                self._renamed.add(token_id)
+            self._names[token_id] = token.patient
+            for word in set(_words(token.patient)):
+                ids = self._by_word.get(word)
+                if ids is None:
+                    self._by_word[word] = ids = []
+                    insort(self._words, word)
+                _add(ids, token_id)
+        prefix, _, digits = token.number.rpartition("-")
+        count = int(digits)
+        _add(self._by_number.setdefault((prefix, count), []), token_id)
         _add(self._by_count.setdefault(count, []), token_id)
         if token.phone:
             _add(self._by_phone.setdefault(phone_tail(token.phone), []), token_id)
@@ -115,7 +135,10 @@ class Finder:
         match = _NUMBER.fullmatch(query)
         if match is not None:
             code, count = match[1].upper(), int(match[2])
-            for token_id in self._by_count.get(count, ()):
+            index = (
+                self._by_number.get((code, count), ()) if code else self._by_count.get(count, ())
+            )
+            for token_id in index:
                 token = tokens.get(token_id)
                 if token is not None:
                     prefix, _, digits = token.number.rpartition("-")
@@ -145,10 +168,14 @@ class Finder:
                 return set()
         if result is None:
             return set()
+        renamed = self._renamed
+        # A token only ever indexed under one name, still present, matches for sure: its name
+        # cannot change without a fact noting it. A renamed one is checked against its name.
         return {
             t
             for t in result
-            if t in tokens and all(_has_prefix(tokens[t].patient, p) for p in wanted)
+            if t in tokens
+            and (t not in renamed or all(_has_prefix(tokens[t].patient, p) for p in wanted))
         }
 
     def _starting(self, prefix: str) -> Iterable[str]:
