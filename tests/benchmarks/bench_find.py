@@ -30,16 +30,90 @@ from opd_tui.engine import Engine, Token
 
 AT = datetime(2026, 12, 3, 8, 0)
 SOURCES = ("emergency", "paid", "follow-up", "online", "walk-in")
-FIRST = (
-    "Aarav Ananya Rohan Diya Kabir Isha Vihaan Meera Asha Bala Chitra Dev Esha Farah Gopal Hari "
-    "Indu Jaya Kiran Lata Mohan Nila Om Priya Qadir Ravi Sita Tara Uma Varun Wasim Yash Zoya "
-    "Arjun Neha Sanjay Pooja Rahul Sneha Vikram"
-).split()
-SURNAMES = (
-    "Menon Iyer Das Kumar Rao Pillai Shah Patel Gupta Singh Nair Reddy Joshi Bose Sen Khan Ali "
-    "Verma Mehta Chopra Kapoor Malhotra Bhat Hegde Kulkarni Desai Jain Agarwal Banerjee Ghosh "
-    "Mukherjee Chatterjee Dutta Roy Saxena Tiwari Pandey Mishra Yadav Thakur"
-).split()
+FIRST = [
+    "Aarav",
+    "Ananya",
+    "Rohan",
+    "Diya",
+    "Kabir",
+    "Isha",
+    "Vihaan",
+    "Meera",
+    "Asha",
+    "Bala",
+    "Chitra",
+    "Dev",
+    "Esha",
+    "Farah",
+    "Gopal",
+    "Hari",
+    "Indu",
+    "Jaya",
+    "Kiran",
+    "Lata",
+    "Mohan",
+    "Nila",
+    "Om",
+    "Priya",
+    "Qadir",
+    "Ravi",
+    "Sita",
+    "Tara",
+    "Uma",
+    "Varun",
+    "Wasim",
+    "Yash",
+    "Zoya",
+    "Arjun",
+    "Neha",
+    "Sanjay",
+    "Pooja",
+    "Rahul",
+    "Sneha",
+    "Vikram",
+]
+SURNAMES = [
+    "Menon",
+    "Iyer",
+    "Das",
+    "Kumar",
+    "Rao",
+    "Pillai",
+    "Shah",
+    "Patel",
+    "Gupta",
+    "Singh",
+    "Nair",
+    "Reddy",
+    "Joshi",
+    "Bose",
+    "Sen",
+    "Khan",
+    "Ali",
+    "Verma",
+    "Mehta",
+    "Chopra",
+    "Kapoor",
+    "Malhotra",
+    "Bhat",
+    "Hegde",
+    "Kulkarni",
+    "Desai",
+    "Jain",
+    "Agarwal",
+    "Banerjee",
+    "Ghosh",
+    "Mukherjee",
+    "Chatterjee",
+    "Dutta",
+    "Roy",
+    "Saxena",
+    "Tiwari",
+    "Pandey",
+    "Mishra",
+    "Yadav",
+    "Thakur",
+]
 
 
 def hospital(doctors: int, slots: int, seats: int) -> Engine:
@@ -62,7 +136,7 @@ def hospital(doctors: int, slots: int, seats: int) -> Engine:
 
 def scan(engine: Engine, text: str) -> Callable[[], list[Token]]:
     """The search before the indexes: every token looked at, for the same kinds of match."""
-    tokens = engine._day.tokens  # noqa: SLF001  (the engine's own map, as the scan read it)
+    tokens = engine._day.tokens
     needle = text.strip().casefold()
 
     def run() -> list[Token]:
