@@ -753,15 +753,17 @@ def test_queries_hand_out_copies_that_cannot_bend_the_state() -> None:
     assert snapshot(engine) == before
 
 
-def test_find_patients_matches_a_substring_ignoring_case() -> None:
+def test_find_matches_the_starts_of_name_words_ignoring_case() -> None:
     engine = busy_day()
-    assert [t.patient for t in engine.find_patients("sha")] == ["Isha Patel"]
-    assert [t.patient for t in engine.find_patients("  ISHA ")] == ["Isha Patel"]
-    assert [t.patient for t in engine.find_patients("ar")] == ["Arjun Das", "Tara Bose"]
-    assert [t.id for t in engine.find_patients("ROHAN gup")] == ["T00005"]
-    assert engine.find_patients("") == []
-    assert engine.find_patients("   ") == []
-    assert engine.find_patients("zz") == []
+    assert [t.patient for t in engine.find("isha")] == ["Isha Patel"]
+    assert [t.patient for t in engine.find("  ISHA ")] == ["Isha Patel"]
+    assert [t.patient for t in engine.find("ar")] == ["Arjun Das"]
+    assert [t.id for t in engine.find("ROHAN gup")] == ["T00005"]
+    assert [t.id for t in engine.find("gup rohan")] == ["T00005"]
+    assert engine.find("sha") == []  # inside a word: not a start
+    assert engine.find("") == []
+    assert engine.find("   ") == []
+    assert engine.find("zz") == []
 
 
 def test_stats_per_slot_per_doctor_and_for_the_day() -> None:

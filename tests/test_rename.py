@@ -48,7 +48,7 @@ def test_a_rename_changes_the_name_only() -> None:
     assert (after.number, after.status, after.arrival) == (before.number, Status.BOOKED, 1)
     assert [s.token.id for s in engine.slot_view("rao-09").booked] == ["T00001"]
     assert engine.execute(Rename("T00002", "Ravi Kumar"))[0].old == "Ravi"  # type: ignore[attr-defined]
-    assert engine.find_patients("kumar")[0].id == "T00002"
+    assert engine.find("kumar")[0].id == "T00002"
 
 
 @pytest.mark.parametrize(

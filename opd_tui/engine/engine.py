@@ -453,11 +453,6 @@ class Engine:
         with self._lock:
             return list(map(copied, self._day.tokens.values()))
 
-    def find_patients(self, text: str) -> list[Token]:
-        """Tokens whose patient name contains ``text``, ignoring case."""
-        with self._lock:
-            return queries.find_patients(self._day, text)
-
     def find(self, text: str, limit: int = 50) -> list[Token]:
         """Copies of the tokens ``text`` names: a number (``RAO-014``, ``rao14``, ``14``), a
         patient id, a phone, or the starts of the name's words; exact matches first. Indexed:

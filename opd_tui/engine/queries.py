@@ -12,7 +12,7 @@ from statistics import median
 
 from .actions import overdue
 from .day import Day, copied
-from .errors import Invalid, NotFound
+from .errors import NotFound
 from .model import (
     Doctor,
     Expected,
@@ -161,16 +161,6 @@ def token_by_number(day: Day, number: str) -> Token:
         if token.number == wanted:
             return copied(token)
     raise NotFound(f"no token numbered {number!r}")
-
-
-def find_patients(day: Day, text: str) -> list[Token]:
-    """Tokens whose patient name contains ``text``, ignoring case."""
-    if not isinstance(text, str):
-        raise Invalid(f"a search needs text, not {text!r}")
-    needle = text.strip().casefold()
-    if not needle:
-        return []
-    return [copied(t) for t in day.tokens.values() if needle in t.patient.casefold()]
 
 
 def slot_stats(day: Day, slot_id: str) -> Stats:

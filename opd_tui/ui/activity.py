@@ -10,6 +10,7 @@ from textual.geometry import Region
 from textual.widgets import DataTable
 
 from ..engine import (
+    AwaySet,
     Booked,
     Bumped,
     Called,
@@ -25,6 +26,7 @@ from ..engine import (
     OpdError,
     Preempted,
     Promoted,
+    Reassigned,
     Renamed,
     Returned,
     RoomSet,
@@ -37,6 +39,7 @@ from ..engine import (
     TokenWithdrawn,
     Undone,
     Waitlisted,
+    format_hhmm,
     safe_text,
 )
 from . import palette
@@ -137,6 +140,17 @@ def describe(event: Event, engine: Engine) -> Text:
                 return plain(f"⌂ {name} no longer in room {old}")
             was = f" (was {old})" if old else ""
             return plain(f"⌂ {name} now in room {new}{was}")
+        case AwaySet(doctor_id=doctor_id, new=new):
+            name = engine.doctor(doctor_id).name
+            if new is None:
+                return plain(f"⌂ {name} is here again: takes new patients")
+            return plain(f"⌂ {name} away from {format_hhmm(new)}", palette.WAITING)
+        case Reassigned(token_id=token_id, from_slot=origin, to_slot=target, seated=seated):
+            where = f"{slot_name(engine, origin)} → {slot_name(engine, target)}"
+            placed = "seated" if seated else "waiting"
+            return plain(
+                f"⇢ {event.old_number} → {who(engine, token_id)} reassigned {where} ({placed})"
+            )
         case Bumped(token_id=token_id, old_priority=old, new_priority=new):
             arrow = "↑" if new > old else "↓"
             return plain(f"{arrow} {who(engine, token_id)} priority {old} → {new}")

@@ -23,6 +23,7 @@ from textual.widgets import ContentSwitcher, DataTable, Footer
 
 from ..desk import Desk, ReadOnly
 from ..engine import (
+    AwaySet,
     Book,
     Bump,
     Call,
@@ -41,10 +42,13 @@ from ..engine import (
     OpdError,
     Placed,
     Preempted,
+    Reassign,
+    Reassigned,
     Rename,
     ReturnToQueue,
     RoomSet,
     Serve,
+    SetAway,
     SetCapacity,
     SetRoom,
     Slot,
@@ -53,8 +57,10 @@ from ..engine import (
     Token,
     Undo,
     Undone,
+    format_hhmm,
     safe_lines,
     safe_text,
+    token_story,
 )
 from ..scenario import Player
 from ..store.base import JournalBusy, StoreError
@@ -69,15 +75,18 @@ from .overview import OverviewTable
 from .patience import BUSY_WAIT, RETRY_SECONDS, Patience
 from .queue import QueuePane, QueueTable
 from .replay import ReplayBar
-from .screens.booking import BookForm
+from .screens.away import AwayForm
+from .screens.booking import BookForm, Booking
 from .screens.confirm import Confirm
 from .screens.delay import DelayForm
 from .screens.find import FindPatient
 from .screens.help import HelpScreen
 from .screens.move import MovePicker, move_doubts
+from .screens.reassign import ReassignPicker
 from .screens.rename import RenameForm
 from .screens.report import ReportScreen, report_in_view
 from .screens.room import RoomForm
+from .screens.story import StoryScreen
 from .tables import BookedTable, DoctorTable, ScheduleTable, Table, WaitingTable
 from .titles import content
 
@@ -379,7 +388,10 @@ class OpdApp(App[None]):
         ):
             self.title_schedule(self.engine, self.doctor_id)
             self.draw_queue()
-        slots = rows.touched_slots(events)
+        away = [e.doctor_id for e in events if isinstance(e, AwaySet)]
+        if away:
+            self.refresh_doctors(away)
+        slots = rows.touched_slots(events, self.engine)
         self.refresh_slots(slots)
         undone = next((e for e in events if isinstance(e, Undone)), None)
         if alerts:
@@ -543,8 +555,9 @@ class OpdApp(App[None]):
             self.notify("Select a slot first.", severity="warning")
             return
 
-        def submit(slot_id: str, patient: str, source: str) -> list[Event]:
-            return self.perform(Book(slot_id, patient, source))
+        def submit(b: Booking) -> list[Event]:
+            command = Book(b.slot_id, b.patient, b.source, b.phone, b.patient_id, b.again)
+            return self.perform(command)
 
         def booked(events: list[Event] | None) -> None:
             placed = next((e for e in events or [] if isinstance(e, Placed)), None)
@@ -552,7 +565,11 @@ class OpdApp(App[None]):
                 self.jump_to_token(placed.token_id)
                 token = self.engine.token(placed.token_id)
                 where = "booked" if token.status is Status.BOOKED else "on the waitlist"
-                self.notify(f"{named(token)} {where} · {slot_name(self.engine, token.slot_id)}")
+                words = f"{named(token)} {where} · {slot_name(self.engine, token.slot_id)}"
+                for other in self.engine.same_patient(token.id):
+                    whose = self.engine.doctor(self.engine.slot(other.slot_id).doctor_id).name
+                    words += f"\nalso holds {other.number} with {whose} today"
+                self.notify(words)
 
         form = BookForm(self.engine, self.doctor_id, self.slot_id, self.minute_now(), submit)
         self.push_screen(form, booked)
@@ -704,6 +721,59 @@ class OpdApp(App[None]):
 
         self.push_screen(RoomForm(self.engine.doctor(doctor_id), submit), set_)
 
+    def action_away(self) -> None:
+        doctor_id = self.selected_doctor()
+        if doctor_id is None:
+            return
+
+        def submit(at: str | None) -> list[Event]:
+            return self.perform(SetAway(doctor_id, at))
+
+        def set_(events: list[Event] | None) -> None:
+            if not events:
+                return
+            doctor = self.engine.doctor(doctor_id)
+            if doctor.away is None:
+                self.notify(f"{doctor.name} is here: takes new patients again", title="Done")
+                return
+            picker = ReassignPicker(self.engine, doctor_id, self.minute_now())
+            self.notify(f"{doctor.name} away from {format_hhmm(doctor.away)}", title="Done")
+            if picker.patients:
+                self.push_screen(picker, lambda choice: self.reassign_to(doctor_id, choice))
+
+        minute = self.minute_now()
+        self.push_screen(AwayForm(self.engine.doctor(doctor_id), minute, submit), set_)
+
+    def action_reassign(self) -> None:
+        doctor_id = self.selected_doctor()
+        if doctor_id is None:
+            return
+        picker = ReassignPicker(self.engine, doctor_id, self.minute_now())
+        if not picker.patients:
+            name = self.engine.doctor(doctor_id).name
+            self.notify(f"{name} has no waiting or booked patients to reassign", severity="warning")
+            return
+        self.push_screen(picker, lambda choice: self.reassign_to(doctor_id, choice))
+
+    def reassign_to(self, doctor_id: str, choice: tuple[str, str | None] | None) -> None:
+        if choice is None:
+            return
+        to_doctor_id, slot_id = choice
+
+        def words(events: list[Event]) -> str:
+            moved = [e.token_id for e in events if isinstance(e, Reassigned)]
+            seated = sum(1 for t in moved if self.engine.token(t).status is Status.BOOKED)
+            bumped = sum(1 for e in events if isinstance(e, Preempted))
+            origin = self.engine.doctor(doctor_id).name
+            target = self.engine.doctor(to_doctor_id).name
+            there = f"; {bumped} preempted there" if bumped else ""
+            return (
+                f"{len(moved)} {plural(len(moved), 'patient')} of {origin} to {target}: "
+                f"{seated} seated, {len(moved) - seated} waiting{there}"
+            )
+
+        self.attempt(Reassign(doctor_id, to_doctor_id, slot_id), done=words)
+
     def action_queue(self) -> None:
         """Show the selected doctor's queue in place of the slot's lists, or the lists again;
         from the overview, the queue."""
@@ -782,6 +852,17 @@ class OpdApp(App[None]):
                 self.notify(f"{token.number} is now {self.engine.token(token.id).patient}")
 
         self.push_screen(RenameForm(token, submit), renamed)
+
+    def action_story(self) -> None:
+        """Why the selected token waits where it does. It only reads, so it is told on a
+        read-only day and of the past moment in view too: from the events up to that moment."""
+        token = self.selected_token()
+        if token is None:
+            return
+        past = self.past
+        events = self.timeline if past is None else self.timeline[: past.seq]
+        story = token_story(token.id, events, self.engine, self.seen_at())
+        self.push_screen(StoryScreen(story))
 
     def action_delay(self) -> None:
         if not self.writable():

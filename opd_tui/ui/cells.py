@@ -110,10 +110,12 @@ def utilisation(stats: Stats, width: int = 8) -> Text:
     return bar
 
 
-def slot_flags(stats: Stats, flash: Mark | None) -> Text:
-    """Why a slot stands out: a fresh preemption or promotion, a full house."""
+def slot_flags(stats: Stats, flash: Mark | None, off: bool = False) -> Text:
+    """Why a slot stands out: a fresh preemption or promotion, the doctor away, a full house."""
     if flash is not None:
         return plain(flash.label, flash.style)
+    if off:
+        return plain("AWAY", palette.WAITING)
     if stats.capacity and stats.occupied >= stats.capacity:
         return plain("FULL", palette.FULL)
     return plain("")

@@ -76,11 +76,39 @@ KEYS: tuple[Key, ...] = (
     Key(
         "e", "rename", "Rename", "Correct the selected token's patient name (a form)", footer=False
     ),
+    Key(
+        "W",
+        "story",
+        "Why",
+        "Why the selected token waits where it does: its story today, seat by seat, and who is "
+        "ahead",
+        footer=False,
+    ),
     Key("plus", "capacity(1)", "+Seat", "Add a seat to the selected slot", "+"),
     Key("minus", "capacity(-1)", "−Seat", "Remove a seat from the selected slot", "-"),
     Key("d", "delay", "Delay", "The selected doctor runs late: shift their remaining slots"),
+    Key(
+        "A",
+        "away",
+        "Away",
+        "The selected doctor is away from a time (a form); then offers to reassign their patients",
+        footer=False,
+    ),
+    Key(
+        "a",
+        "reassign",
+        "Reassign",
+        "Reassign the selected doctor's remaining patients to another doctor (a picker)",
+        footer=False,
+    ),
     Key("ctrl+z", "undo", "Undo", "Take back this desk's last action exactly", "^z"),
-    Key("slash", "find", "Find", "Find a patient by name and jump to their token", "/"),
+    Key(
+        "slash",
+        "find",
+        "Find",
+        "Find a patient by name, number (RAO-014 or 14), phone or patient id",
+        "/",
+    ),
     Key("j", "jump", "Jump", "Jump to the slot of the latest preemption or promotion"),
     Key("o", "overview", "Overview", "Toggle the hospital-wide occupancy grid"),
     Key(

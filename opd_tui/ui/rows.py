@@ -14,11 +14,13 @@ from datetime import datetime
 from rich.text import Text
 
 from ..engine import (
+    AwaySet,
     Delayed,
     Engine,
     Event,
     Moved,
     Queue,
+    Reassigned,
     Slot,
     SlotView,
     Token,
@@ -30,12 +32,14 @@ from .marks import Mark, Marks
 Row = tuple[str, Sequence[Text]]
 
 
-def touched_slots(events: Iterable[Event]) -> set[str]:
+def touched_slots(events: Iterable[Event], engine: Engine) -> set[str]:
     """Every slot an event changed, so only their rows are redrawn."""
     slots: set[str] = set()
     for event in events:
-        if isinstance(event, Moved):
+        if isinstance(event, (Moved, Reassigned)):
             slots.update((event.from_slot, event.to_slot))
+        elif isinstance(event, AwaySet):  # the doctor's slots show it
+            slots.update(s.id for s in engine.slots(event.doctor_id))
         elif isinstance(event, Delayed):
             slots.update(event.slot_ids)
         elif slot_id := getattr(event, "slot_id", None):
@@ -47,21 +51,22 @@ def doctor_row(engine: Engine, doctor_id: str) -> Row:
     """A doctor's line: name, how full their day is, specialty."""
     doctor = engine.doctor(doctor_id)
     stats = engine.doctor_stats(doctor_id)
-    return doctor_id, [
-        cells.plain(doctor.name),
-        cells.utilisation(stats),
-        cells.plain(doctor.specialty),
-    ]
+    specialty = cells.plain(doctor.specialty)
+    if doctor.away is not None:
+        specialty = cells.plain(f"away {format_hhmm(doctor.away)} · ", palette.WAITING)
+        specialty.append(cells.plain(doctor.specialty))
+    return doctor_id, [cells.plain(doctor.name), cells.utilisation(stats), specialty]
 
 
 def schedule_row(engine: Engine, slot: Slot, marks: Marks, now: float) -> Row:
     """A slot's line in its doctor's schedule, flashing while ``marks`` say so at ``now``."""
     stats = engine.slot_stats(slot.id)
+    off = slot.off_for(engine.doctor(slot.doctor_id))
     return slot.id, [
         cells.slot_time(slot),
         cells.seats(stats),
         cells.waiting(stats),
-        cells.slot_flags(stats, marks.slot(slot.id, now)),
+        cells.slot_flags(stats, marks.slot(slot.id, now), off),
         cells.occupancy(stats),
         cells.served(stats),
     ]

@@ -1,21 +1,37 @@
-"""The booking form: patient, source, doctor and slot, preselected from the dashboard. Slots that
-have ended are marked and never preselected."""
+"""The booking form: patient, phone and patient id, source, doctor and slot, preselected from the
+dashboard. Slots that have ended are marked and never preselected. A patient who already holds a
+token with the doctor is asked about ("book again?"), with that token shown."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
-from ...engine import Engine, Event, OpdError, Source
+from ...engine import Duplicate, Engine, Event, OpdError, Source
 from ...store.base import JournalBusy
 from ..cells import plain
 from .base import Dialog
+from .confirm import Confirm
 
-Submit = Callable[[str, str, str], list[Event]]
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    """What the form asks the engine for: the ``Book`` command's fields, as typed."""
+
+    slot_id: str
+    patient: str
+    source: str
+    phone: str = ""
+    patient_id: str = ""
+    again: bool = False
+
+
+Submit = Callable[[Booking], list[Event]]
 
 
 def slot_choices(engine: Engine, doctor_id: str, minute: int) -> list[tuple[str, str]]:
@@ -58,6 +74,12 @@ class BookForm(Dialog[list[Event]]):
             with Horizontal(classes="field"):
                 yield Label("Patient")
                 yield Input(placeholder="e.g. Meera Joshi", id="patient")
+            with Horizontal(classes="field"):
+                yield Label("Phone")
+                yield Input(placeholder="optional, e.g. 98450 12345", id="phone")
+            with Horizontal(classes="field"):
+                yield Label("Patient id")
+                yield Input(placeholder="optional: the hospital's MRN", id="patient-id")
             with Horizontal(classes="field"):
                 yield Label("Source")
                 yield Select(
@@ -108,19 +130,52 @@ class BookForm(Dialog[list[Event]]):
     @on(Button.Pressed, "#ok")
     @on(Input.Submitted)
     def book(self) -> None:
-        patient = self.query_one("#patient", Input).value
-        source = self.query_one("#source", Select).value
         slot = self.query_one("#slot", Select).value
         if not isinstance(slot, str):
             self.show_error("choose a slot")
             return
+        booking = Booking(
+            slot,
+            self.query_one("#patient", Input).value,
+            str(self.query_one("#source", Select).value),
+            self.query_one("#phone", Input).value,
+            self.query_one("#patient-id", Input).value,
+        )
+        self.send(booking)
+
+    def send(self, booking: Booking) -> None:
         try:
-            events = self.submit(slot, patient, str(source))
+            events = self.submit(booking)
         except JournalBusy:
-            self.try_again_soon(self.book)
+            self.try_again_soon(lambda: self.send(booking))
+            return
+        except Duplicate as error:
+            self.patience.over()
+            self.ask_again(booking, error)
             return
         except OpdError as error:
             self.patience.over()
             self.show_error(str(error))
             return
         self.dismiss(events)
+
+    def ask_again(self, booking: Booking, error: Duplicate) -> None:
+        """The patient holds a token with this doctor already: show it, and book a second one
+        only if the coordinator says so; otherwise the form stays as it was typed."""
+        held = self.engine.token(error.existing)
+        slot = self.engine.slot(held.slot_id)
+        doctor = self.engine.doctor(slot.doctor_id)
+        status = "in the room" if held.status.holds_seat else held.status.value.lower()
+        question = (
+            f"{held.patient} already holds {held.number} with {doctor.name} today:\n"
+            f"  {held.number}  {held.patient}  {held.source.value}  {status}  {slot.label}\n\n"
+            "Book a second token for this patient?"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.send(replace(booking, again=True))
+            else:
+                self.show_error(f"not booked: {held.patient} already holds {held.number}")
+
+        self.app.push_screen(Confirm("Book again?", question), answered)

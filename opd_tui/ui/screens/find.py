@@ -1,4 +1,4 @@
-"""Find a patient by any part of their name and jump to their token."""
+"""Find a patient by name, token number, phone or patient id, and jump to their token."""
 
 from __future__ import annotations
 
@@ -26,23 +26,26 @@ class FindPatient(Dialog[str]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide") as box:
             box.border_title = "Find a patient"
-            yield Input(placeholder="Any part of the name", id="query")
+            yield Input(placeholder="Name, number (RAO-014 or 14), phone or patient id", id="query")
             yield OptionList(id="results")
 
     @on(Input.Changed, "#query")
     def search(self, event: Input.Changed) -> None:
         results = self.query_one("#results", OptionList)
         results.clear_options()
-        found = self.engine.find_patients(event.value)
+        found = self.engine.find(event.value, limit=MAX_RESULTS + 1)
         for token in found[:MAX_RESULTS]:
             slot = self.engine.slot(token.slot_id)
             doctor = self.engine.doctor(slot.doctor_id)
             line = Text(f"{token.number:<9} {safe_text(token.patient):<24.24} ", no_wrap=True)
             line.append(f"{token.status.value:<9} ", palette.STATUS_STYLES[token.status])
             line.append(safe_text(f"{doctor.name} {slot.label}"), palette.DIM)
+            who = "  ".join(part for part in (token.patient_id, token.phone) if part)
+            if who:
+                line.append(f"  {who}", palette.DIM)
             results.add_option(Option(line, id=token.id))
         if len(found) > MAX_RESULTS:
-            more = Text(f"… {len(found) - MAX_RESULTS} more: type more of the name", palette.DIM)
+            more = Text("… and more: type more of the name, or the number", palette.DIM)
             results.add_option(Option(more, disabled=True))
         if found:
             results.highlighted = 0
