@@ -52,6 +52,8 @@ def token(id_: str, number: str, patient: str, source: str, priority: int, arriv
         "id": id_,
         "number": number,
         "patient": patient,
+        "phone": "",
+        "patient_id": "",
         "source": source,
         "priority": priority,
         "status": status,
@@ -85,6 +87,7 @@ def test_a_booking_answers_201_with_its_status_seat_or_waitlist(client: TestClie
         "status": "WAITING",
         "token": token("T00005", "RAO-005", "Lakshmi", "walk-in", 1, 5, "WAITING"),
         "preempted": [],
+        "also": [],
         "events": [
             {
                 "kind": "waitlisted",

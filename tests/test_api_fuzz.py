@@ -205,7 +205,7 @@ def check(service: Service, case: Case[Any]) -> httpx2.Response:
 
 
 REAL_IDS = {"token_id": TOKEN_IDS, "ref": TOKEN_IDS + TOKEN_NUMBERS, "slot_id": SLOT_IDS}
-REAL_IDS["doctor_id"] = REAL_IDS["doctor"] = DOCTOR_IDS
+REAL_IDS["doctor_id"] = REAL_IDS["doctor"] = REAL_IDS["to"] = DOCTOR_IDS
 NEW_IDS = {"POST /v1/doctors": DOCTOR_IDS, "POST /v1/slots": SLOT_IDS}
 IDEMPOTENCY_KEYS = [None, "retry-1", "retry-2"]
 SLOT_TIMES = [("13:00", "14:00"), ("07:30", "09:00"), ("16:00", "18:30"), ("10:00", "11:00")]

@@ -79,6 +79,8 @@ def token(id_: str, number: str, patient: str, source: str, priority: int, arriv
         "id": id_,
         "number": number,
         "patient": patient,
+        "phone": "",
+        "patient_id": "",
         "source": source,
         "priority": priority,
         "status": status,

@@ -36,6 +36,7 @@ from ..engine import (
     Conflict,
     Delay,
     Doctor,
+    Duplicate,
     Engine,
     Invalid,
     Move,
@@ -45,9 +46,11 @@ from ..engine import (
     OpdError,
     Placed,
     Preempted,
+    Reassign,
     Rename,
     ReturnToQueue,
     Serve,
+    SetAway,
     SetCapacity,
     SetRoom,
     Slot,
@@ -65,8 +68,10 @@ from .lane import BookingLane
 from .limit import TOO_LARGE, LimitBody
 from .schemas import (
     ActionOut,
+    AwayIn,
     BookingIn,
     BookingOut,
+    BookingProblem,
     BumpIn,
     CapacityIn,
     DayOut,
@@ -78,6 +83,7 @@ from .schemas import (
     MoveIn,
     Problem,
     QueueOut,
+    ReassignIn,
     RenameIn,
     RoomIn,
     SeatOut,
@@ -87,6 +93,7 @@ from .schemas import (
     StatsOut,
     StoryOut,
     TokenOut,
+    TokenRef,
 )
 from .today import decided_on
 from .writer import BatchWriter, Overloaded
@@ -106,6 +113,10 @@ _STATUS: list[tuple[type[OpdError], int, str]] = [
     (OpdError, 400, "refused"),
 ]
 _HTTP_CODES = {404: "not-found", 405: "refused", 413: "too-large", 422: "invalid"}
+DUPLICATE = (
+    "the booking conflicts with the clinic as it stands: the slot is off (its doctor is away), "
+    "or the patient already holds an open token with this doctor today (`existing` names it)"
+)
 
 
 def _problem(
@@ -126,6 +137,14 @@ def _refusal(error: OpdError) -> Any:
         if isinstance(error, kind):
             return _problem(status, code, str(error))
     raise AssertionError("OpdError is the last entry")  # pragma: no cover
+
+
+def _duplicate(error: Duplicate, engine: Engine) -> Response:
+    """A duplicate booking's 409: the usual problem, and the token the patient already holds."""
+    held = engine.token(error.existing)
+    existing = TokenRef(id=held.id, number=held.number)
+    body = BookingProblem(error="conflict", message=str(error), existing=existing)
+    return JSONResponse(body.model_dump(), status_code=409)
 
 
 def _problems(error: RequestValidationError) -> Any:
@@ -240,17 +259,42 @@ def create_app(
         events = [as_dict(event) for event in outcome.events]
         return answer(outcome, ActionOut(events=events, token=token), status)
 
-    @app.post("/v1/tokens", status_code=201, tags=["tokens"], response_model=BookingOut)
+    @app.post(
+        "/v1/tokens",
+        status_code=201,
+        tags=["tokens"],
+        response_model=BookingOut,
+        responses={409: {"model": BookingProblem, "description": DUPLICATE}},
+    )
     async def book(body: BookingIn, key: IdempotencyKey = None) -> Response:
-        """Book a patient into a slot: a seat, a seat taken from a weaker token, or the waitlist."""
-        outcome = await act(key, Book(body.slot_id, body.patient, body.source))
+        """Book a patient into a slot: a seat, a seat taken from a weaker token, or the waitlist.
+        A patient who gives a phone or a patient id and already holds an open token with this
+        doctor today is refused (409, ``existing``) unless the booking says ``again``."""
+        command = Book(
+            body.slot_id,
+            body.patient,
+            body.source,
+            phone=body.phone,
+            patient_id=body.patient_id,
+            again=body.again,
+        )
+        outcome = await writer.submit(DeskRequest(command, key))
+        if isinstance(outcome.error, Duplicate):
+            return _duplicate(outcome.error, decided_on(outcome, today).engine)
+        if outcome.error is not None:
+            raise outcome.error
         events = outcome.events
         placed = next(e for e in reversed(events) if isinstance(e, Placed))
         token = _placed_token(placed)
+        also: list[str] = []
+        if placed.phone or placed.patient_id:
+            held = decided_on(outcome, today).engine.same_patient(placed.token_id)
+            also = [other.number for other in held]
         booking = BookingOut(
             status=token.status,  # type: ignore[arg-type]
             token=token,
             preempted=[e.token_id for e in events if isinstance(e, Preempted)],
+            also=also,
             events=[as_dict(event) for event in events],
         )
         return answer(outcome, booking, 201)
@@ -343,6 +387,23 @@ def create_app(
     async def set_room(doctor_id: Identifier, body: RoomIn, key: IdempotencyKey = None) -> Response:
         """The doctor works in this room from now; ``""`` clears it."""
         return acted(await act(key, SetRoom(doctor_id, body.room)))
+
+    @app.post("/v1/doctors/{doctor_id}/away", tags=["doctors"], response_model=ActionOut)
+    async def set_away(doctor_id: Identifier, body: AwayIn, key: IdempotencyKey = None) -> Response:
+        """The doctor is away from ``at``: the slots they would leave before their end take no
+        new bookings (nor moves in); ``null`` says they are here after all."""
+        return acted(await act(key, SetAway(doctor_id, body.at)))
+
+    @app.post("/v1/doctors/{doctor_id}/reassign", tags=["doctors"], response_model=ActionOut)
+    async def reassign(
+        doctor_id: Identifier, body: ReassignIn, key: IdempotencyKey = None
+    ) -> Response:
+        """The doctor's remaining booked and waiting patients (of the slots they are away for,
+        if away) go to doctor ``to``: each to the slot at the same time or the nearest later one,
+        or all to ``slot_id``, keeping source, priority and arrival, with that doctor's next
+        numbers; the rule there decides who sits and who waits. If any cannot be placed, none
+        is moved (409)."""
+        return acted(await act(key, Reassign(doctor_id, body.to, body.slot_id)))
 
     @app.post("/v1/doctors", status_code=201, tags=["doctors"], response_model=ActionOut)
     async def add_doctor(body: DoctorIn, key: IdempotencyKey = None) -> Response:
@@ -443,6 +504,25 @@ def create_app(
                 last_position=last_position,
                 more=last_position < len(view.waiting),
             )
+
+    @app.get("/v1/tokens", tags=["tokens"], response_model=list[TokenOut])
+    async def find(
+        q: Annotated[
+            str,
+            Query(
+                min_length=1,
+                max_length=200,
+                description="a token number (RAO-014, rao14, 14), a patient id, a phone, or "
+                "the starts of the words of a name",
+            ),
+        ],
+        limit: Annotated[int, Query(ge=1, le=200, description="at most this many")] = 50,
+    ) -> Response:
+        """The tokens ``q`` names, of any status: exact matches of a number, a patient id or a
+        phone first, then names in order of arrival."""
+        with reading() as engine:
+            tokens = engine.find(q, limit)
+        return _json(await _in_parts(tokens, PART["tokens"], _tokens_json))
 
     @app.get("/v1/tokens/{ref}", tags=["tokens"])
     async def token(ref: TokenPath) -> TokenOut:
@@ -556,6 +636,8 @@ def _placed_token(placed: Placed) -> TokenOut:
         id=placed.token_id,
         number=placed.number,
         patient=placed.patient,
+        phone=placed.phone,
+        patient_id=placed.patient_id,
         source=placed.source.value,
         priority=placed.priority,
         status="BOOKED" if placed.kind == "booked" else "WAITING",

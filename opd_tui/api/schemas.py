@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..engine import (
     MAX_DELAY_MINUTES,
     NAME_LENGTH,
+    PATIENT_ID_LENGTH,
+    PHONE_DIGITS,
     ROOM_LENGTH,
     Doctor,
     Expected,
@@ -61,6 +63,26 @@ class BookingIn(Body):
     slot_id: Identifier
     patient: Name
     source: SourceName
+    phone: str = Field(
+        "",
+        max_length=64,
+        description=f"the patient's phone: {PHONE_DIGITS[0]} to {PHONE_DIGITS[1]} digits with an "
+        'optional leading +, spaces, hyphens, dots and brackets ignored; "" for none',
+        examples=["+91 98450 12345"],
+    )
+    patient_id: str = Field(
+        "",
+        max_length=64,
+        description="the hospital's patient id (MRN): letters, digits, '-' and '/', at most "
+        f'{PATIENT_ID_LENGTH} characters, kept in upper case; "" for none',
+        examples=["MRN-2024/0042"],
+    )
+    again: bool = Field(
+        False,
+        strict=True,
+        description="true books the patient even though they already hold an open token with "
+        "this doctor today (otherwise 409 with the existing token)",
+    )
 
 
 class MoveIn(Body):
@@ -76,6 +98,22 @@ class BumpIn(Body):
 
     direction: Literal["up", "down"] | None = None
     to: SourceName | None = None
+
+
+class AwayIn(Body):
+    at: ClockTime | None = Field(
+        description="HH:MM from which the doctor is away: the slots they leave before their end "
+        "take no new bookings; null: the doctor is here after all"
+    )
+
+
+class ReassignIn(Body):
+    to: Identifier = Field(description="the doctor who takes the patients")
+    slot_id: Identifier | None = Field(
+        None,
+        description="one of that doctor's slots for them all; by default each goes to the slot "
+        "at the same time or the nearest later one",
+    )
 
 
 class CapacityIn(Body):
@@ -129,6 +167,21 @@ class Problem(BaseModel):
     problems: list[str] = Field(default_factory=list)
 
 
+class TokenRef(BaseModel):
+    id: str = Field(examples=["T00001"])
+    number: str = Field(examples=["RAO-001"])
+
+
+class BookingProblem(Problem):
+    """A booking's refusal; a duplicate (409) names the patient's open token with the doctor."""
+
+    existing: TokenRef | None = Field(
+        None,
+        description="on a duplicate: the open token the patient already holds with this doctor "
+        'today (book again with "again": true if intended)',
+    )
+
+
 class StatsOut(BaseModel):
     capacity: int
     booked: int
@@ -161,6 +214,12 @@ class TokenOut(BaseModel):
     id: str = Field(examples=["T00042"])
     number: str = Field(examples=["RAO-014"], description="what staff call out")
     patient: str
+    phone: str = Field(
+        description="the patient's phone: its digits, with a leading + if given one; empty if none"
+    )
+    patient_id: str = Field(
+        description="the hospital's patient id (MRN), in upper case; empty if none"
+    )
     source: SourceName
     priority: int
     status: StatusName
@@ -184,6 +243,8 @@ class TokenOut(BaseModel):
             id=token.id,
             number=token.number,
             patient=token.patient,
+            phone=token.phone,
+            patient_id=token.patient_id,
             source=token.source.value,
             priority=token.priority,
             status=token.status.value,
@@ -257,6 +318,10 @@ class DoctorOut(BaseModel):
     name: str
     specialty: str
     room: str = Field(description='where the doctor sees patients today; "" until given')
+    away: str | None = Field(
+        description="HH:MM from which the doctor is away (the slots they leave before their end "
+        "take no new bookings); null while here"
+    )
     stats: StatsOut
     slots: list[SlotOut]
 
@@ -267,6 +332,7 @@ class DoctorOut(BaseModel):
             name=doctor.name,
             specialty=doctor.specialty,
             room=doctor.room,
+            away=None if doctor.away is None else format_hhmm(doctor.away),
             stats=StatsOut.of(stats),
             slots=slots,
         )
@@ -407,6 +473,11 @@ class BookingOut(BaseModel):
     status: Literal["BOOKED", "WAITING"]
     token: TokenOut
     preempted: list[str] = Field(description="ids of the tokens this booking sent to the waitlist")
+    also: list[str] = Field(
+        description="the numbers of the patient's other open tokens today (by patient id, or "
+        "phone and name): with other doctors, or with this one when booked again; as the day "
+        "stands when answered"
+    )
     events: list[EventOut]
 
 
