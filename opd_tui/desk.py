@@ -46,6 +46,11 @@ class Desk(Protocol):
         """Events other desks recorded since the last look, already applied to ``engine``."""
         ...
 
+    def earlier_day(self) -> tuple[date, Engine] | None:
+        """The latest day before this one that the desk can read, as it ended; None if none:
+        where a carry-over takes its unseen patients from."""
+        ...
+
 
 class MemoryDesk:
     """A throwaway desk: the engine alone, nothing written anywhere."""
@@ -79,6 +84,9 @@ class MemoryDesk:
 
     def poll(self) -> list[Event]:
         return []
+
+    def earlier_day(self) -> tuple[date, Engine] | None:
+        return None  # memory keeps one day
 
 
 def checked(command: object) -> Command:

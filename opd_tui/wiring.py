@@ -82,6 +82,9 @@ class ReplayDesk:
     def poll(self) -> list[Event]:
         return []
 
+    def earlier_day(self) -> tuple[date, Engine] | None:
+        return None  # a clinic file is one day
+
 
 def replay_desk(path: str, day: date | None) -> tuple[ReplayDesk, Player]:
     """A clinic file's day from its opening, for the replay bar; a bad file raises

@@ -1,5 +1,6 @@
 """The OPD token allocation engine: pure Python, no UI. Commands in, plain events out."""
 
+from .carry import carry_over_of
 from .commands import (
     COMMAND_TYPES,
     AddDoctor,
@@ -9,6 +10,7 @@ from .commands import (
     Call,
     CallNext,
     Cancel,
+    CarryOver,
     CheckIn,
     Command,
     Delay,
@@ -101,6 +103,7 @@ __all__ = [
     "Cancel",
     "Cancelled",
     "CapacityChanged",
+    "CarryOver",
     "Chapter",
     "CheckIn",
     "CheckedIn",
@@ -157,6 +160,7 @@ __all__ = [
     "Undone",
     "VisitRules",
     "Waitlisted",
+    "carry_over_of",
     "checked_text",
     "command_from",
     "format_hhmm",

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from . import facts, identity
 from .allocation import fill, place, preempt, swap_if_outranked, transfer
+from .commands import Carried
 from .day import Day, copied, state
 from .errors import Conflict, Duplicate, Invalid
 from .events import (
@@ -415,6 +416,50 @@ def reassign(
         count = day.numbers[to_doctor_id] + 1
         transfer(day, token, to, day.number(to_doctor_id, count), now, events)
     return "reassign", events, None
+
+
+def carry_over(day: Day, clock: Clock, from_day: str, patients: tuple[Carried, ...]) -> Done:
+    """Another day's unseen patients join their slots today: checked first, all of them; then
+    placed stronger first (in the listed order among equals), each with today's next arrival
+    and number. Those who already hold a token with the doctor today are left out."""
+    from_day = _text(from_day, "the day carried from")
+    entries: list[tuple[Slot, str, Source, int, str, str]] = []
+    for entry in patients:
+        if not isinstance(entry, tuple) or len(entry) != 7:
+            raise Invalid(f"a carried patient is number, slot, name, source, priority, phone "
+                          f"and patient id; not {entry!r}")  # fmt: skip
+        number, slot_id, patient, source, priority, phone, pid = entry
+        slot = day.slot(slot_id)
+        if not isinstance(priority, int) or isinstance(priority, bool):
+            raise Invalid(f"{number}: priority must be a whole number, not {priority!r}")
+        patient = _text(patient, "patient name")
+        phone, pid = identity.phone_number(phone), identity.patient_id(pid)
+        entries.append((slot, patient, Source.parse(source), priority, phone, pid))
+    if not entries:
+        raise Invalid(f"nobody to carry over from {from_day}")
+    kept = []
+    for wanted in entries:
+        slot, patient, _, _, phone, pid = wanted
+        if phone or pid:
+            held = finder_of(day).holders(pid, phone, patient)
+            if any(day.slots[t.slot_id].doctor_id == slot.doctor_id for t in held):
+                continue
+        kept.append(wanted)
+    if not kept:
+        raise Conflict(f"everyone carried over from {from_day} already holds a token today")
+    kept.sort(key=lambda e: -e[3])  # stable: the listed order stays among equal priorities
+    now = clock()
+    events: list[Event] = []
+    for slot, patient, source, priority, phone, pid in kept:
+        arrival = day.arrivals + 1
+        count = day.numbers[slot.doctor_id] + 1
+        number = day.number(slot.doctor_id, count)
+        token_id = "T" + str(arrival).zfill(5)
+        place(
+            day, slot, now, events, token_id, number, patient, source, priority, arrival, count,
+            phone, pid,
+        )  # fmt: skip
+    return "carry-over", events, None
 
 
 def _slot_from(slots: list[Slot], minute: int) -> Slot | None:

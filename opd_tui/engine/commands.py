@@ -143,6 +143,33 @@ class Reassign(Command):
     slot_id: str | None = None
 
 
+Carried = tuple[str, str, str, str, int, str, str]
+"""A patient carried into a new day: their number on the day they come from, the slot they go to
+today, their name, source, priority (as it last was), phone and patient id."""
+
+
+@dataclass(frozen=True, slots=True)
+class CarryOver(Command):
+    """Patients still waiting, or booked but unseen, at the end of ``from_day`` join today's
+    matching slots: in the order listed (that day's arrival order), the stronger placed first,
+    so among themselves they keep their rank; the rule decides who sits. A patient (by phone
+    or id) who already holds a token with that doctor today is left out."""
+
+    kind: ClassVar[str] = "carry-over"
+    from_day: str
+    patients: tuple[Carried, ...]
+
+    def __post_init__(self) -> None:
+        # A journal's JSON gives lists: the command as asked is the same either way.
+        if not isinstance(self.patients, tuple) or not all(
+            isinstance(p, tuple) for p in self.patients
+        ):
+            if not isinstance(self.patients, (list, tuple)):
+                raise Invalid(f"carry-over takes a list of patients, not {self.patients!r}")
+            patients = tuple(tuple(p) if isinstance(p, list) else p for p in self.patients)
+            object.__setattr__(self, "patients", patients)
+
+
 @dataclass(frozen=True, slots=True)
 class Bump(Command):
     """A live token's priority one class up (or down), or to the priority of source ``to``."""
@@ -230,6 +257,7 @@ COMMAND_TYPES: dict[str, type[Command]] = {
         SetRoom,
         SetAway,
         Reassign,
+        CarryOver,
         Bump,
         Move,
         Rename,

@@ -21,6 +21,7 @@ from .errors import Conflict, Invalid
 from .events import Event
 from .finder import finder_of
 from .model import (
+    CALLED,
     CANCELLED,
     NO_SHOW,
     Doctor,
@@ -114,6 +115,8 @@ class Engine:
                 return self.set_away(doctor_id, at)
             case commands.Reassign(doctor_id=doctor_id, to_doctor_id=to_doctor_id):
                 return self.reassign(doctor_id, to_doctor_id, command.slot_id)
+            case commands.CarryOver(from_day=from_day, patients=patients):
+                return self.carry_over(from_day, patients)
             case commands.Bump(token_id=token_id, up=up, to=to):
                 return self.bump(token_id, up=up, to=to)
             case commands.Move(token_id=token_id, slot_id=slot_id):
@@ -224,6 +227,20 @@ class Engine:
         with self._lock:
             done = actions.reassign(self._day, self._clock, doctor_id, to_doctor_id, slot_id)
             return self._did(done)
+
+    def carry_over(self, from_day: str, patients: tuple[commands.Carried, ...]) -> list[Event]:
+        with self._lock:
+            return self._did(actions.carry_over(self._day, self._clock, from_day, patients))
+
+    def unseen(self) -> list[Token]:
+        """Copies of the tokens nobody saw: waiting, booked, or called and never served; in
+        arrival order. What a day's end may carry into the next."""
+        with self._lock:
+            return [
+                copied(t)
+                for t in self._day.tokens.values()
+                if t.status.is_live or t.status is CALLED
+            ]
 
     def rename(self, token_id: str, patient: str) -> list[Event]:
         """Correct the patient's name; the token keeps its number and its place."""

@@ -96,6 +96,9 @@ def _subject(day: Day, action: str, events: list[Event], before: Token | None) -
     if action == "overdue":
         marked = sum(1 for e in events if type(e).kind == "no-show")
         return f"{marked} overdue marked no-show"
+    if action == "carry-over":
+        placed = sum(1 for e in events if isinstance(e, Placed))
+        return f"{placed} patients carried over"
     if action == "reassign":
         moved = [e for e in events if isinstance(e, Reassigned)]
         doctors = day.doctors

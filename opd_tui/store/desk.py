@@ -220,6 +220,18 @@ class JournalDesk:
             taken, self._pending = self._pending, []
             return taken
 
+    def earlier_day(self) -> tuple[date, Engine] | None:
+        """The journal's latest day before this one, replayed to its end; None if none."""
+        earlier = [d for d in self.store.days() if d < self.day]
+        if not earlier:
+            return None
+        day = max(earlier)
+        info = self.store.day(day)
+        assert info is not None
+        engine = Engine(priorities=info.priorities, visit=self.visit)
+        engine.apply_all(self.store.history(day)[0])
+        return day, engine
+
     @property
     def last_seq(self) -> int:
         """The sequence number of the latest event this desk has taken in."""

@@ -57,6 +57,7 @@ from ..engine import (
     Token,
     Undo,
     Undone,
+    carry_over_of,
     format_hhmm,
     safe_lines,
     safe_text,
@@ -773,6 +774,44 @@ class OpdApp(App[None]):
             )
 
         self.attempt(Reassign(doctor_id, to_doctor_id, slot_id), done=words)
+
+    def action_carry_over(self) -> None:
+        if not self.writable():
+            return
+        earlier = self.desk.earlier_day()
+        if earlier is None:
+            self.notify(
+                "No earlier day to carry patients over from: that needs a journal kept "
+                "over more than one day.",
+                severity="warning",
+            )
+            return
+        day, engine = earlier
+        command, left = carry_over_of(engine, self.engine, day.isoformat())
+        when = f"{day:%a} {day.day} {day:%b}"
+        if not command.patients:
+            self.notify(f"Nobody was left unseen on {when}.", severity="information")
+            return
+        count = len(command.patients)
+        question = (
+            f"Carry the {count} {plural(count, 'patient')} left waiting or booked but unseen on "
+            f"{when} into today's matching slots? Among themselves they keep their order; the "
+            "rule decides who sits."
+        )
+        if left:
+            question += f"\n{len(left)} had no matching slot today and stay closed with {when}."
+        question += "\nctrl+z undoes it."
+
+        def words(events: list[Event]) -> str:
+            placed = [e for e in events if isinstance(e, Placed)]
+            seated = sum(1 for e in placed if self.engine.token(e.token_id).status is Status.BOOKED)
+            out = f"{len(placed)} carried over from {when}: {seated} seated, "
+            out += f"{len(placed) - seated} waiting"
+            if len(placed) < count:
+                out += f"; {count - len(placed)} already booked today, left out"
+            return out
+
+        self.confirm_then("Carry over", question, lambda: self.attempt(command, done=words))
 
     def action_queue(self) -> None:
         """Show the selected doctor's queue in place of the slot's lists, or the lists again;

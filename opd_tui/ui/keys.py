@@ -101,6 +101,13 @@ KEYS: tuple[Key, ...] = (
         "Reassign the selected doctor's remaining patients to another doctor (a picker)",
         footer=False,
     ),
+    Key(
+        "C",
+        "carry_over",
+        "Carry over",
+        "Carry the patients left unseen on the journal's previous day into today's slots (asks)",
+        footer=False,
+    ),
     Key("ctrl+z", "undo", "Undo", "Take back this desk's last action exactly", "^z"),
     Key(
         "slash",
