@@ -89,6 +89,14 @@ async def overdue(pilot: Pilot[None]) -> None:
     await pilot.pause(0.2)
 
 
+async def story(pilot: Pilot[None]) -> None:
+    """Why am I waiting? The story of a walk-in who lost her seat and got one back."""
+    await pilot.press("tab", "tab")  # to the booked list
+    await pilot.press("down", "down", "down")  # Meera Joshi, walk-in, preempted once
+    await pilot.press("W")
+    await pilot.pause(0.2)
+
+
 async def report(pilot: Pilot[None]) -> None:
     """The day's report so far: each doctor's and each source's figures."""
     await pilot.press("E")
@@ -112,6 +120,7 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("queue", (120, 40), queue),
     ("queue-80x24", (80, 24), queue),
     ("overdue", (120, 40), overdue),
+    ("story", (120, 40), story),
     ("report", (120, 40), report),
     ("report-80x24", (80, 24), report),
 ]

@@ -101,3 +101,16 @@ def test_queue(snap_compare: Snap, visit_app: OpdApp, size: tuple[int, int]) -> 
 def test_visit_day(snap_compare: Snap, visit_app: OpdApp) -> None:
     """The slot's lists mid-visit: in the room with its minutes, present, returned."""
     assert snap_compare(visit_app, terminal_size=(80, 24))
+
+
+def test_story(snap_compare: Snap, app: OpdApp, clock: FakeClock) -> None:
+    """Why am I waiting? A walk-in's story after an emergency took her seat."""
+
+    async def why(pilot: Pilot[None]) -> None:
+        clock.advance(3)
+        app.perform(Book("rao-09", "Esha Rao", "emergency"))
+        app.jump_to_token("T00001")
+        await pilot.press("W")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=why)

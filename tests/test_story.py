@@ -9,10 +9,16 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from conftest import DAY, FakeClock
+from conftest import DAY, FakeClock, FakeMonotonic, small_clinic
 from store_helpers import MORNING, SetClock
 from test_api import book, service, token
+from test_dashboard import SIZE
+from test_dashboard_selection import NOTHING_SELECTED
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
 
+from opd_tui.desk import MemoryDesk
 from opd_tui.engine import (
     Book,
     Bump,
@@ -35,6 +41,9 @@ from opd_tui.engine import (
     Undo,
     token_story,
 )
+from opd_tui.ui.app import OpdApp
+from opd_tui.ui.screens.story import StoryScreen
+from opd_tui.ui.tables import Table
 
 
 def at(hh_mm: str) -> datetime:
@@ -295,3 +304,76 @@ def test_the_service_answers_404_for_a_token_it_does_not_know(tmp_path: Path) ->
         "message": "no token 'T00042' (neither an id nor a number)",
         "problems": [],
     }
+
+
+# ---------------------------------------------------------------------- the dashboard
+
+
+def screen_lines(screen: Screen[object]) -> list[str]:
+    """The story screen's chapters as shown (time, mark, words), then its now-line."""
+    chapters = [
+        " ".join(str(cell.render()) for cell in row.query(Static))
+        for row in screen.query(".chapter")
+    ]
+    return [*chapters, str(screen.query_one("#now", Static).render())]
+
+
+async def test_the_why_key_tells_the_selected_token_s_story_and_escape_closes_it(
+    app: OpdApp, clock: FakeClock
+) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        clock.advance(3)
+        app.perform(Book("rao-09", "Esha [red]Rao", "emergency"))  # Asha loses her seat
+        await pilot.pause()
+        app.jump_to_token("T00001")  # Asha Menon, on the waitlist now
+        await pilot.press("W")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StoryScreen)
+        assert str(screen.query_one(VerticalScroll).border_title) == "Why? RAO-001 Asha Menon"
+        assert screen_lines(screen) == [
+            "08:33 ● booked for Dr Asha Rao 09:00–10:00 as walk-in (priority 1): got a seat",
+            "08:45 ▼ lost its seat to RAO-005 Esha [red]Rao (emergency, priority 5 over walk-in 1)",
+            "now 1st on the waitlist of 09:00–10:00; nobody ahead of it",
+        ]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.screen_stack[0]
+        app.jump_to_token("T00005")  # the emergency
+        await pilot.press("W")
+        await pilot.pause()
+        assert screen_lines(app.screen)[0] == (
+            "08:45 ● booked for Dr Asha Rao 09:00–10:00 as emergency (priority 5): took the seat "
+            "of RAO-001 Asha Menon (walk-in 1, below emergency 5)"
+        )
+
+
+async def test_the_why_key_needs_a_selected_token(app: OpdApp) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("W")  # the doctors list has the focus
+        await pilot.pause()
+        assert app.screen is app.screen_stack[0]
+        assert [n.message for n in app._notifications] == [NOTHING_SELECTED]
+
+
+async def test_the_why_key_tells_the_past_moment_in_view_and_a_read_only_day_too(
+    clock: FakeClock, monotonic: FakeMonotonic
+) -> None:
+    engine, history = small_clinic(clock)
+    clock.advance(3)
+    history += engine.book("rao-09", "Esha Rao", "emergency")
+    desk = MemoryDesk(engine, "Test Clinic", DAY, read_only=True)
+    app = OpdApp(desk, history=history, monotonic=monotonic, wall_clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        app.show_moment(len(history) - 2)  # before the emergency: Asha still seated
+        await pilot.pause()
+        booked = app.query_one("#booked", Table)
+        booked.select_key("T00001")
+        booked.focus()
+        await pilot.press("W")
+        await pilot.pause()
+        assert screen_lines(app.screen) == [
+            "08:33 ● booked for Dr Asha Rao 09:00–10:00 as walk-in (priority 1): got a seat",
+            "now seated in 09:00–10:00, 2nd in line; not checked in yet, so not called; "
+            "ahead of it: RAO-002 (online)",
+        ]
