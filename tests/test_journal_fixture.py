@@ -6,7 +6,9 @@ key, preemptions, promotions and undos. Beside it are what that release read fro
 export in each format, byte for byte, and ``journal-schema3.state.json``, the restored engine as
 ``observable_state`` sees it and the ids of each day's actions. A newer release may migrate the
 journal; it must still restore and export it to the same bytes and the same state. The names of
-the actions are left out of the comparison: a migration may spell them anew.
+the actions are left out of the comparison: a migration may spell them anew. The one change to
+the exports since: each token's ``phone`` and ``patient_id``, added last, empty for every token
+of these days (that release knew neither); every other byte is as that release wrote it.
 """
 
 from __future__ import annotations

@@ -57,6 +57,8 @@ def test_export_writes_the_days_tokens_and_events_as_json(
             "status": "SERVED",
             "preemptions": 0,
             "arrived_at": "2026-11-25T08:00:00",
+            "phone": "",
+            "patient_id": "",
         },
         {
             "id": "T00002",
@@ -70,6 +72,8 @@ def test_export_writes_the_days_tokens_and_events_as_json(
             "status": "BOOKED",
             "preemptions": 0,
             "arrived_at": "2026-11-25T08:00:00",
+            "phone": "",
+            "patient_id": "",
         },
     ]
     kinds = [event["kind"] for event in record["events"]]
@@ -97,7 +101,7 @@ def test_export_as_csv_gives_two_tables_and_defuses_formulas(
     rows = list(csv.reader(io.StringIO(tokens)))
     assert rows[0] == [
         "id", "number", "patient", "source", "priority", "arrival", "slot_id", "doctor_id",
-        "status", "preemptions", "arrived_at",
+        "status", "preemptions", "arrived_at", "phone", "patient_id",
     ]  # fmt: skip
     assert [[*row[:3], row[8]] for row in rows[1:]] == [
         ["T00001", "RAO-001", "Asha Menon", "SERVED"],

@@ -7,7 +7,8 @@ cancelled and no-show tokens, names with formulas, quotes, newlines, escapes, a 
 override, other scripts and an emoji; and a second day, which an export of the first leaves out.
 ``export_day.json`` and ``export_day.csv`` are what ``opd-tui export`` wrote for its first day
 before the export was made to stream (the commit before it: it built every event as a dict and
-the JSON as one string).
+the JSON as one string), with the tokens' ``phone`` and ``patient_id`` added since, last and
+empty (that day's bookings gave neither): nothing else in them changed.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ import pytest
 from store_helpers import DAY, open_journal
 
 from opd_tui import cli
-from opd_tui.engine import Book, Bump, Engine
-from opd_tui.store import Recorded, Request, SqliteStore, export_day
+from opd_tui.engine import Book, Bump, Engine, Reassign, SetAway
+from opd_tui.store import Recorded, Request, SqliteStore, as_dict, export_day
 
 DATA = Path(__file__).resolve().parent / "data"
 EXPECTED = {fmt: (DATA / f"export_day.{fmt}").read_bytes() for fmt in ("json", "csv")}
@@ -220,3 +221,104 @@ def test_an_engine_rebuilt_from_chunks_is_the_day(journal: Path) -> None:
         assert chunked.tokens() == whole.tokens()
     finally:
         store.close()
+
+
+# ---------------------------------------------------------------------- the front desk
+
+
+def front_desk_day(path: Path) -> None:
+    """Asha Menon (her phone and patient id) and Ravi (neither) in Dr Rao's 10:00, Asha also
+    with Dr Iyer at 11:00; Dr Rao away from 10:00, his two reassigned to Dr Mehta's 10:00."""
+    desk = open_journal(path)
+    outcomes = desk.act_batch(
+        [
+            Request(Book("rao-10", "Asha Menon", "online", "+91 98450 12345", "mrn-7")),
+            Request(Book("rao-10", "Ravi", "walk-in")),
+            Request(Book("iyer-11", "Asha Menon", "paid", patient_id="MRN-7")),
+            Request(SetAway("rao", "10:00")),
+            Request(Reassign("rao", "mehta")),
+        ]
+    )
+    assert [o.error for o in outcomes] == [None] * 5
+    desk.close()
+
+
+AT = "2026-11-25T08:00:00"
+
+
+def test_tokens_export_their_phone_and_patient_id(tmp_path: Path) -> None:
+    front_desk_day(tmp_path / "j.db")
+    store = SqliteStore(tmp_path / "j.db", create=False)
+    try:
+        document = json.loads(exported(store, "json"))
+        csv_text = exported(store, "csv").decode("utf-8")
+    finally:
+        store.close()
+    common = {"arrived_at": AT, "preemptions": 0, "status": "BOOKED"}
+    assert document["tokens"] == [
+        {"id": "T00001", "number": "MEHTA-001", "patient": "Asha Menon", "source": "online",
+         "priority": 2, "arrival": 1, "slot_id": "mehta-10", "doctor_id": "mehta", **common,
+         "phone": "+919845012345", "patient_id": "MRN-7"},
+        {"id": "T00002", "number": "MEHTA-002", "patient": "Ravi", "source": "walk-in",
+         "priority": 1, "arrival": 2, "slot_id": "mehta-10", "doctor_id": "mehta", **common,
+         "phone": "", "patient_id": ""},
+        {"id": "T00003", "number": "IYER-001", "patient": "Asha Menon", "source": "paid",
+         "priority": 4, "arrival": 3, "slot_id": "iyer-11", "doctor_id": "iyer", **common,
+         "phone": "", "patient_id": "MRN-7"},
+    ]  # fmt: skip
+    tokens = csv_text.split("\n\n")[0].split("\n")
+    assert tokens == [
+        "id,number,patient,source,priority,arrival,slot_id,doctor_id,status,preemptions,"
+        "arrived_at,phone,patient_id",
+        f"T00001,MEHTA-001,Asha Menon,online,2,1,mehta-10,mehta,BOOKED,0,{AT},'+919845012345,MRN-7",
+        f"T00002,MEHTA-002,Ravi,walk-in,1,2,mehta-10,mehta,BOOKED,0,{AT},,",
+        f"T00003,IYER-001,Asha Menon,paid,4,3,iyer-11,iyer,BOOKED,0,{AT},,MRN-7",
+    ]
+
+
+def test_away_and_reassigned_events_export_with_their_fields(tmp_path: Path) -> None:
+    front_desk_day(tmp_path / "j.db")
+    store = SqliteStore(tmp_path / "j.db", create=False)
+    try:
+        document = json.loads(exported(store, "json"))
+        events = document["events"]
+        recorded = [{"seq": r.seq, "action_id": r.action_id, **as_dict(r.event)} for r in store.events(DAY)]  # fmt: skip
+        csv_text = exported(store, "csv").decode("utf-8")
+        assert exported(store, "json", chunk=1) == exported(store, "json")
+        assert exported(store, "csv", chunk=1) == csv_text.encode("utf-8")
+    finally:
+        store.close()
+    assert events == recorded  # a booking's phone and id (stored only when given) too
+    assert [e["kind"] for e in events[-5:]] == [
+        "booked",
+        "booked",
+        "away-set",
+        "reassigned",
+        "reassigned",
+    ]
+    first, away, asha, ravi = events[-6], events[-3], events[-2], events[-1]
+    assert {k: first[k] for k in ("kind", "token_id", "phone", "patient_id")} == {
+        "kind": "booked",
+        "token_id": "T00001",
+        "phone": "+919845012345",
+        "patient_id": "MRN-7",
+    }
+    assert "phone" not in events[-5] and "patient_id" not in events[-5]  # Ravi gave neither
+    seq, action = away["seq"], away["action_id"]
+    assert away == {"seq": seq, "action_id": action, "kind": "away-set", "at": AT,
+                    "doctor_id": "rao", "old": None, "new": 600}  # fmt: skip
+    assert asha == {"seq": seq + 1, "action_id": action + 1, "kind": "reassigned", "at": AT,
+                    "token_id": "T00001", "from_slot": "rao-10", "to_slot": "mehta-10",
+                    "was": "BOOKED", "old_number": "RAO-001", "number": "MEHTA-001",
+                    "seated": True}  # fmt: skip
+    assert ravi["token_id"] == "T00002" and ravi["number"] == "MEHTA-002"
+    rows = csv_text.split("\n\n")[1].rstrip("\n").split("\n")
+    assert rows[-3:] == [
+        f'{seq},{action},away-set,{AT},,,"{{""doctor_id"":""rao"",""old"":null,""new"":600}}"',
+        f'{seq + 1},{action + 1},reassigned,{AT},T00001,,"{{""from_slot"":""rao-10"",'
+        '""to_slot"":""mehta-10"",""was"":""BOOKED"",""old_number"":""RAO-001"",'
+        '""number"":""MEHTA-001"",""seated"":true}"',
+        f'{seq + 2},{action + 1},reassigned,{AT},T00002,,"{{""from_slot"":""rao-10"",'
+        '""to_slot"":""mehta-10"",""was"":""BOOKED"",""old_number"":""RAO-002"",'
+        '""number"":""MEHTA-002"",""seated"":true}"',
+    ]

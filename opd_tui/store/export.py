@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from datetime import date, datetime
 from json.encoder import encode_basestring as _string  # the C one, as json.dumps uses
 from typing import Any, TextIO, get_args, get_type_hints
@@ -35,7 +35,10 @@ TOKEN_FIELDS = (
     "status",
     "preemptions",
     "arrived_at",
+    "phone",
+    "patient_id",
 )
+"""The tokens' columns; ``phone`` and ``patient_id`` came later, last, empty for tokens without."""
 EVENT_FIELDS = ("seq", "action_id", "kind", "at", "token_id", "slot_id", "data")
 
 _INDENTED = json.JSONEncoder(ensure_ascii=False, indent=2)
@@ -43,18 +46,22 @@ _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # as cod
 _COLUMNS = frozenset(EVENT_FIELDS)
 
 
-def _fields(cls: type[Event]) -> tuple[str, ...] | None:
-    """The kind's fields but ``at``, in the order the journal's codec stores them; None for a
-    kind with a time among them (the codec would write it again, not pass it on)."""
+def _shapes(cls: type[Event]) -> tuple[tuple[str, ...], ...]:
+    """The kind's fields but ``at``, in the order the journal's codec stores them: all of them,
+    and without those that have a default (the codec leaves one out while it holds it: a
+    booking without a phone); none for a kind with a time among them (the codec would write
+    it again, not pass it on)."""
     hints = get_type_hints(cls)
     names = tuple(f.name for f in fields(cls) if f.name != "at")
     if any(datetime in (hints[name], *get_args(hints[name])) for name in names):
-        return None
-    return names
+        return ()
+    required = tuple(f.name for f in fields(cls) if f.name != "at" and f.default is MISSING)
+    return (names,) if required == names else (names, required)
 
 
-_FIELDS = {kind: names for kind, cls in EVENT_TYPES.items() if (names := _fields(cls)) is not None}
-"""The kinds whose stored fields are, as stored, what ``as_dict`` gives of the event."""
+_SHAPES = {kind: shapes for kind, cls in EVENT_TYPES.items() if (shapes := _shapes(cls))}
+"""The kinds whose stored fields are, as stored, what ``as_dict`` gives of the event, when they
+come in one of these shapes; any other goes the long way (a booking with a phone but no id)."""
 
 
 def export_day(
@@ -101,7 +108,7 @@ def _events(store: Store, day: date, upto: int, chunk: int) -> Iterator[dict[str
         for r, data in zip(page, stored, strict=True):
             if r.seq > upto:
                 return
-            if isinstance(data, dict) and tuple(data) == _FIELDS.get(r.kind):
+            if isinstance(data, dict) and tuple(data) in _SHAPES.get(r.kind, ()):
                 yield {"seq": r.seq, "action_id": r.action_id, "kind": r.kind, "at": r.at, **data}
             else:
                 event = decode(r.kind, r.at, r.data)
@@ -218,6 +225,8 @@ def _token(token: Token, doctor_id: str) -> dict[str, Any]:
         "status": token.status.value,
         "preemptions": token.preemptions,
         "arrived_at": token.arrived_at.isoformat(),
+        "phone": token.phone,
+        "patient_id": token.patient_id,
     }
 
 
