@@ -1196,5 +1196,5 @@ def test_a_token_is_found_by_the_number_staff_call_out() -> None:
 def test_a_search_for_anything_but_text_is_refused(text: Any) -> None:
     engine = busy_day()
     with pytest.raises(Invalid) as refused:
-        engine.find_patients(text)
+        engine.find(text)
     assert str(refused.value) == f"a search needs text, not {text!r}"

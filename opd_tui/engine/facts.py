@@ -106,9 +106,14 @@ def apply_placed(day: Day, event: Placed, count: int | None = None) -> None:
             slot_id,
             WAITING,
             event.at,
-            phone=event.phone,
-            patient_id=event.patient_id,
-        )
+            0,
+            None,
+            None,
+            0,
+            None,
+            event.phone,
+            event.patient_id,
+        )  # positional: the busiest line of a booking
     else:
         if token.status is not BOOKED and token.status is not WAITING:
             token = day.reopened(token)  # only in a journal gone wrong
