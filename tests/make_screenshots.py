@@ -103,6 +103,25 @@ async def report(pilot: Pilot[None]) -> None:
     await pilot.pause(0.2)
 
 
+async def book_again(pilot: Pilot[None]) -> None:
+    """The question when a patient who holds a token with the doctor is booked again."""
+    for _ in range(2):
+        await pilot.press("n", *"Meera Joshi")
+        pilot.app.screen.query_one("#patient-id", Input).value = "MRN-2024/0042"
+        pilot.app.screen.query_one("#patient", Input).focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+
+
+async def reassign(pilot: Pilot[None]) -> None:
+    """Dr Rao is away from now: the picker offers the other doctors and their free seats."""
+    await pilot.press("A")
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause(0.2)
+
+
 async def light_theme(pilot: Pilot[None]) -> None:
     pilot.app.theme = "textual-light"
     await preemption(pilot)
@@ -123,6 +142,8 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("story", (120, 40), story),
     ("report", (120, 40), report),
     ("report-80x24", (80, 24), report),
+    ("book-again", (120, 40), book_again),
+    ("reassign", (120, 40), reassign),
 ]
 
 

@@ -21,6 +21,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +43,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 from starlette.testclient import TestClient
-from store_helpers import CLINIC, DOCTORS, SetClock, clinic_set_up
+from store_helpers import CLINIC, DAY, DOCTORS, MORNING, SetClock, clinic_set_up
 
 from opd_tui.api import Today, create_app
 from opd_tui.api.keys import HEADER as API_KEY_HEADER
-from opd_tui.store import SqliteStore
+from opd_tui.engine import Book
+from opd_tui.store import JournalDesk, SqliteStore
 
 OPENAPI = Path(__file__).resolve().parent.parent / "openapi.json"
 BASE_URL = "http://testserver"
@@ -124,6 +126,8 @@ def running(
     booking it now, or by starting from a copy of ``morning``, a closed journal where it was."""
     if morning is not None:
         shutil.copyfile(morning, path)
+    else:
+        the_day_before(path)
     store = SqliteStore(path)
     today = Today(store, clock=SetClock(), setup=clinic_set_up, clinic_name=CLINIC)
     try:
@@ -134,6 +138,19 @@ def running(
             yield service
     finally:
         store.close()
+
+
+def the_day_before(path: Path) -> None:
+    """A day before the service's, with two patients left unseen: what a carry-over takes."""
+    before = DAY - timedelta(days=1)
+    clock = SetClock(MORNING - timedelta(days=1))
+    desk = JournalDesk(
+        SqliteStore(path), before, today=before, clock=clock, setup=clinic_set_up,
+        clinic_name=CLINIC,
+    )  # fmt: skip
+    desk.act(Book("rao-10", "Yusuf Ali", "walk-in"))
+    desk.act(Book("iyer-11", "Zara Sen", "online", phone="98450 99999"))
+    desk.close()
 
 
 def book_the_morning(service: Service) -> None:

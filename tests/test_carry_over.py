@@ -15,10 +15,12 @@ from textual.pilot import Pilot
 from opd_tui.engine import (
     Book,
     Booked,
+    CarriedOver,
     CarryOver,
     CheckIn,
     Conflict,
     Engine,
+    Event,
     Invalid,
     NotFound,
     Preempted,
@@ -164,8 +166,32 @@ def test_carry_over_is_one_undoable_action() -> None:
     command, _ = carry_over_of(first_day(), today, DAY.isoformat())
     today.execute(command)
     undone = today.undo()
-    assert undone[0] == Undone(MORNING2, "carry-over", "6 patients carried over")
+    assert undone[0] == Undone(MORNING2, "carry-over", "6 patients carried over from 2026-11-25")
+    assert undone[1] == CarriedOver(MORNING2, "2026-11-25", back=True)
     assert today.tokens() == []
+    assert placed(today.execute(command))  # taken back: the day may be carried over again
+
+
+def test_a_day_is_carried_over_once() -> None:
+    today = second_day()
+    command, _ = carry_over_of(first_day(), today, DAY.isoformat())
+    events = today.execute(command)
+    assert events[0] == CarriedOver(MORNING2, "2026-11-25")
+    with pytest.raises(Conflict) as refused:
+        today.execute(command)
+    assert str(refused.value) == "the patients of 2026-11-25 were carried over already"
+    restored = Engine.restore(today.snapshot(), clock=SetClock(MORNING2))
+    with pytest.raises(Conflict):
+        restored.execute(command)
+    replayed = Engine(clock=SetClock(MORNING2))
+    replayed.apply_all(second_day_events() + events)
+    with pytest.raises(Conflict):
+        replayed.execute(command)
+
+
+def second_day_events() -> list[Event]:
+    engine = Engine(clock=SetClock(MORNING2))
+    return clinic_set_up(engine)
 
 
 def test_a_journal_list_reads_back_as_the_same_command() -> None:
@@ -264,3 +290,43 @@ async def test_a_memory_desk_says_there_is_no_earlier_day(tmp_path: Path) -> Non
             "No earlier day to carry patients over from: that needs a journal kept over more "
             "than one day."
         ]
+
+
+# ------------------------------------------------------------------ the service
+def test_the_service_carries_over_from_the_previous_day(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from opd_tui.api import Today, create_app
+
+    _, desk = two_days(tmp_path)
+    desk.close()
+    today = Today(SqliteStore(tmp_path / "journal.sqlite3"), clock=SetClock(MORNING2))
+    with TestClient(create_app(today)) as client:
+        answer = client.post("/v1/carry-over", headers={"Idempotency-Key": "close-25"})
+        assert answer.status_code == 200, answer.text
+        kinds = [e["kind"] for e in answer.json()["events"]]
+        # Esha waits; Gita sits
+        assert kinds == ["carried-over"] + ["booked"] * 6 + ["waitlisted", "booked"]
+        again = client.post("/v1/carry-over", headers={"Idempotency-Key": "close-25"})
+        assert again.json() == answer.json()
+        assert again.headers["Idempotent-Replayed"] == "true"
+        tokens = client.get("/v1/slots/rao-09").json()
+        assert [s["token"]["patient"] for s in tokens["booked"]] == [
+            "Dev", "Bala", "Asha", "Chitra",
+        ]  # fmt: skip
+
+
+def test_the_service_refuses_a_carry_over_with_no_earlier_day(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from opd_tui.api import Today, create_app
+
+    today = Today(SqliteStore(tmp_path / "j.sqlite3"), clock=SetClock(), setup=clinic_set_up)
+    with TestClient(create_app(today)) as client:
+        answer = client.post("/v1/carry-over")
+        assert answer.status_code == 409
+        assert answer.json() == {
+            "error": "conflict",
+            "message": "no day before 2026-11-25 in the journal to carry over from",
+            "problems": [],
+        }

@@ -56,6 +56,7 @@ from ..engine import (
     Slot,
     Stats,
     Token,
+    carry_over_of,
     token_story,
 )
 from ..store import JournalDesk, Outcome, RecordedText, StoreError, as_dict
@@ -404,6 +405,23 @@ def create_app(
         numbers; the rule there decides who sits and who waits. If any cannot be placed, none
         is moved (409)."""
         return acted(await act(key, Reassign(doctor_id, body.to, body.slot_id)))
+
+    @app.post("/v1/carry-over", tags=["day"], response_model=ActionOut)
+    async def carry_over(key: IdempotencyKey = None) -> Response:
+        """The journal's previous day's patients left waiting, booked but unseen, or called and
+        never seen join today's matching slots (the same slot, or the doctor's slot at the same
+        start), stronger first and in their old order among equals; anyone already booked today
+        with that doctor is left out. One action; 409 when there is no earlier day."""
+        desk = today()
+        earlier = desk.earlier_day()
+        if earlier is None:
+            raise Conflict(
+                f"no day before {desk.day.isoformat()} in the journal to carry over from"
+            )
+        day, engine = earlier
+        with desk.reading() as now:
+            command, _ = carry_over_of(engine, now, day.isoformat())
+        return acted(await act(key, command))
 
     @app.post("/v1/doctors", status_code=201, tags=["doctors"], response_model=ActionOut)
     async def add_doctor(body: DoctorIn, key: IdempotencyKey = None) -> Response:

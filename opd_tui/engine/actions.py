@@ -22,6 +22,7 @@ from .events import (
     Called,
     Cancelled,
     CapacityChanged,
+    CarriedOver,
     CheckedIn,
     Delayed,
     DoctorAdded,
@@ -423,6 +424,8 @@ def carry_over(day: Day, clock: Clock, from_day: str, patients: tuple[Carried, .
     placed stronger first (in the listed order among equals), each with today's next arrival
     and number. Those who already hold a token with the doctor today are left out."""
     from_day = _text(from_day, "the day carried from")
+    if from_day in day.carried:
+        raise Conflict(f"the patients of {from_day} were carried over already")
     entries: list[tuple[Slot, str, Source, int, str, str]] = []
     for entry in patients:
         if not isinstance(entry, tuple) or len(entry) != 7:
@@ -449,7 +452,9 @@ def carry_over(day: Day, clock: Clock, from_day: str, patients: tuple[Carried, .
         raise Conflict(f"everyone carried over from {from_day} already holds a token today")
     kept.sort(key=lambda e: -e[3])  # stable: the listed order stays among equal priorities
     now = clock()
-    events: list[Event] = []
+    carried = CarriedOver(now, from_day)
+    facts.apply_carried_over(day, carried)
+    events: list[Event] = [carried]
     for slot, patient, source, priority, phone, pid in kept:
         arrival = day.arrivals + 1
         count = day.numbers[slot.doctor_id] + 1

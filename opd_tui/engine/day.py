@@ -36,6 +36,7 @@ class Day:
 
     __slots__ = (
         "arrivals",
+        "carried",
         "doctor_slots",
         "doctors",
         "finder",
@@ -71,6 +72,7 @@ class Day:
         # The ids of tokens made or changed (number, name) since the finder last looked: it
         # indexes them when next asked, so booking pays one append and nothing more.
         self.fresh: list[str] = []
+        self.carried: set[str] = set()  # the days whose unseen patients were carried into this
         self.finder: Finder | None = None
 
     def slot(self, slot_id: str) -> Slot:

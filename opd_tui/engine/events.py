@@ -179,6 +179,16 @@ class Reassigned(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class CarriedOver(Event):
+    """The unseen patients of ``from_day`` were carried into this day (their ``Booked`` and
+    ``Waitlisted`` follow); ``back`` says an undo took that carry-over back."""
+
+    kind: ClassVar[str] = "carried-over"
+    from_day: str
+    back: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Bumped(Event):
     kind: ClassVar[str] = "bumped"
     token_id: str
@@ -303,6 +313,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         RoomSet,
         AwaySet,
         Reassigned,
+        CarriedOver,
         Bumped,
         Moved,
         Renamed,

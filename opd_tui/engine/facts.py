@@ -26,6 +26,7 @@ from .events import (
     Called,
     Cancelled,
     CapacityChanged,
+    CarriedOver,
     CheckedIn,
     Delayed,
     DoctorAdded,
@@ -351,6 +352,17 @@ def invert_reassigned(day: Day, event: Reassigned, before: Token | None) -> None
     day.fresh.append(token.id)
 
 
+def apply_carried_over(day: Day, event: CarriedOver) -> None:
+    if event.back:
+        day.carried.discard(event.from_day)
+    else:
+        day.carried.add(event.from_day)
+
+
+def invert_carried_over(day: Day, event: CarriedOver, before: Token | None) -> None:
+    apply_carried_over(day, CarriedOver(event.at, event.from_day, not event.back))
+
+
 # --------------------------------------------------------------- a slot's settings
 def apply_capacity_changed(day: Day, event: CapacityChanged) -> None:
     day.slots[event.slot_id].capacity = event.new
@@ -440,6 +452,7 @@ KINDS: dict[type[Event], tuple[Apply, Invert | None]] = {
     RoomSet: (apply_room_set, invert_room_set),
     AwaySet: (apply_away_set, invert_away_set),
     Reassigned: (apply_reassigned, invert_reassigned),
+    CarriedOver: (apply_carried_over, invert_carried_over),
     Bumped: (apply_bumped, invert_bumped),
     Renamed: (apply_renamed, invert_renamed),
     Moved: (apply_moved, invert_moved),

@@ -83,12 +83,15 @@ they are, stale entries and all, and the live counts."""
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Layout:
-    """What set-up made, which a day's actions never change: shared along a run of snapshots."""
+    """What set-up made, and what the rare actions that change the clinic itself did (a room, a
+    doctor away, a carry-over: a snapshot after one is taken whole): shared along a run of
+    snapshots."""
 
     priorities: tuple[tuple[Source, int], ...]
     visit: VisitRules
     doctors: tuple[Doctor, ...]
     slots: tuple[tuple[str, str, int, int], ...]  # id, doctor id, start and end minute, in order
+    carried: frozenset[str] = frozenset()  # the days carried over into this one
     index: dict[str, int] = field(init=False)  # a slot's place in ``slots``; never changed
 
     def __post_init__(self) -> None:
@@ -178,6 +181,7 @@ def thaw(snapshot: Snapshot, day: Day) -> None:
     for slots in day.doctor_slots.values():
         slots.sort(key=_start)
     day.arrivals = snapshot.arrivals
+    day.carried = set(layout.carried)
 
 
 def revert_to(day: Day, snapshot: Snapshot, events: Iterable[Event]) -> bool:
@@ -212,6 +216,7 @@ def _whole(day: Day) -> Snapshot:
         day.visit,
         tuple(day.doctors.values()),
         tuple((s.id, s.doctor_id, s.start_min, s.end_min) for s in day.slots.values()),
+        frozenset(day.carried),
     )
     tokens = day.tokens
     return Snapshot(

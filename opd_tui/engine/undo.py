@@ -13,6 +13,7 @@ from .day import Day
 from .events import (
     AwaySet,
     CapacityChanged,
+    CarriedOver,
     Delayed,
     Event,
     Moved,
@@ -37,16 +38,21 @@ def take_back(day: Day, done: Done, clock: Clock) -> list[Event]:
     tokens: set[str] = set()
     slots: set[str] = set()
     doctors: list[RoomSet | AwaySet] = []
+    carried: list[CarriedOver] = []
     for event in reversed(events):
         invert(day, event, before)
         if isinstance(event, (RoomSet, AwaySet)):
             doctors.append(event)
+        elif isinstance(event, CarriedOver):
+            carried.append(event)
         else:
             _touched(event, tokens, slots)
     now = clock()
     undone: list[Event] = [Undone(now, action, subject)]
-    # A doctor's setting taken back is told as the setting changed back.
+    # A doctor's setting taken back is told as the setting changed back; a carry-over, as
+    # taken back.
     undone += [type(e)(now, e.doctor_id, e.new, e.old) for e in doctors]  # type: ignore[arg-type]
+    undone += [CarriedOver(now, e.from_day, not e.back) for e in carried]
     for token_id in sorted(tokens):
         token = day.tokens.get(token_id)
         if token is None:
@@ -98,7 +104,8 @@ def _subject(day: Day, action: str, events: list[Event], before: Token | None) -
         return f"{marked} overdue marked no-show"
     if action == "carry-over":
         placed = sum(1 for e in events if isinstance(e, Placed))
-        return f"{placed} patients carried over"
+        from_day = next(e.from_day for e in events if isinstance(e, CarriedOver))
+        return f"{placed} patients carried over from {from_day}"
     if action == "reassign":
         moved = [e for e in events if isinstance(e, Reassigned)]
         doctors = day.doctors

@@ -16,6 +16,7 @@ from ..engine import (
     Called,
     Cancelled,
     CapacityChanged,
+    CarriedOver,
     CheckedIn,
     Delayed,
     DoctorAdded,
@@ -151,6 +152,10 @@ def describe(event: Event, engine: Engine) -> Text:
             return plain(
                 f"⇢ {event.old_number} → {who(engine, token_id)} reassigned {where} ({placed})"
             )
+        case CarriedOver(from_day=from_day, back=back):
+            if back:
+                return plain(f"↶ the carry-over from {from_day} taken back", palette.WAITING)
+            return plain(f"⇉ patients left unseen on {from_day} carried over into today")
         case Bumped(token_id=token_id, old_priority=old, new_priority=new):
             arrow = "↑" if new > old else "↓"
             return plain(f"{arrow} {who(engine, token_id)} priority {old} → {new}")

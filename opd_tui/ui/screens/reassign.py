@@ -42,6 +42,7 @@ class ReassignPicker(Dialog[Choice]):
         stats = [engine.slot_stats(slot.id) for slot in self.slots]
         self.booked = sum(s.booked for s in stats)
         self.waiting = sum(s.waiting for s in stats)
+        self.free: dict[str, int] = {}  # each doctor's free seats from then on
 
     @property
     def patients(self) -> int:
@@ -81,8 +82,9 @@ class ReassignPicker(Dialog[Choice]):
                 head.append("no slot then", palette.DIM)
                 options.append(Option(head, id=f"{doctor.id}|", disabled=True))
                 continue
-            head.append("each to the nearest slot · ")
+            head.append("each to the nearest slot, ")
             head.append(f"{free} free", palette.SERVED_BAR if free else palette.FULL)
+            self.free[doctor.id] = free
             options.append(Option(head, id=f"{doctor.id}|"))
             for slot in open_slots:
                 line = Text(f"    all to {slot.label}  ", no_wrap=True)
@@ -95,11 +97,12 @@ class ReassignPicker(Dialog[Choice]):
         return max(0, slot.capacity - self.engine.slot_stats(slot.id).occupied)
 
     def on_mount(self) -> None:
+        """The cursor starts on the doctor with the most free seats from then on."""
         options = self.query_one("#targets", OptionList)
-        usable = [
-            i for i in range(options.option_count) if not options.get_option_at_index(i).disabled
-        ]
-        options.highlighted = usable[0] if usable else None
+        best = max(self.free, key=lambda d: self.free[d], default=None)  # the first of equals
+        for i in range(options.option_count):
+            if options.get_option_at_index(i).id == f"{best}|":
+                options.highlighted = i
         options.focus()
 
     @on(OptionList.OptionSelected, "#targets")
