@@ -74,12 +74,11 @@ class BookForm(Dialog[list[Event]]):
             with Horizontal(classes="field"):
                 yield Label("Patient")
                 yield Input(placeholder="e.g. Meera Joshi", id="patient")
-            with Horizontal(classes="field"):
+            with Horizontal(classes="field"):  # one row: the form fits a 24-line terminal
                 yield Label("Phone")
-                yield Input(placeholder="optional, e.g. 98450 12345", id="phone")
-            with Horizontal(classes="field"):
-                yield Label("Patient id")
-                yield Input(placeholder="optional: the hospital's MRN", id="patient-id")
+                yield Input(placeholder="optional", id="phone")
+                yield Label("Id", classes="second")
+                yield Input(placeholder="MRN, optional", id="patient-id")
             with Horizontal(classes="field"):
                 yield Label("Source")
                 yield Select(
