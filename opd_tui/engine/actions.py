@@ -49,6 +49,7 @@ from .model import (
     format_hhmm,
     parse_hhmm,
 )
+from .text import checked_text
 
 Clock = Callable[[], datetime]
 Done = tuple[str, list[Event], Token | None]
@@ -342,7 +343,8 @@ def move(day: Day, clock: Clock, token_id: str, slot_id: str) -> Done:
     slot = day.slot(slot_id)
     if slot_id == token.slot_id:
         raise Conflict(f"{token.number} is already in {day.slot_name(slot)}")
-    _check_here(day, slot)
+    if day.doctors[slot.doctor_id].away is not None:
+        _check_here(day, slot)
     now = clock()
     origin = day.slots[token.slot_id]
     before = copied(token)
@@ -538,8 +540,6 @@ def _next_level(levels: list[int], priority: int, up: bool) -> int | None:
 
 def _text(value: object, what: str) -> str:
     """A name, a specialty: one line of visible text, refused as ``text.checked_text`` says."""
-    from .text import checked_text
-
     return checked_text(value, what)
 
 

@@ -106,6 +106,8 @@ def checked_text(value: object, what: str, *, limit: int = NAME_LENGTH) -> str:
         raise Invalid(f"{what} must not be empty")
     if len(text) > limit:
         raise Invalid(f"{what} is {len(text)} characters long; at most {limit}")
+    if text.isascii() and text.isprintable():
+        return text  # the usual name: nothing refusable in it, and (stripped) something visible
     if (found := _REFUSED.search(text)) is not None:
         char = found.group()
         where = f"at position {len(value) - len(value.lstrip()) + found.start() + 1}"
