@@ -172,10 +172,14 @@ def main() -> None:
     tokens = len(engine.tokens())
     restored = Engine.restore(engine.snapshot(), clock=lambda: AT)
     start = perf_counter()
+    restored.book("d000-0", "Asha Menon", "walk-in", phone="98450 12345")
+    guarded = perf_counter() - start
+    start = perf_counter()
     restored.find("asha")
     first = perf_counter() - start
-    print(f"{tokens:,} tokens, built in {built:.1f} s; the first find on a restored day "
-          f"(it indexes the whole day): {first * 1e3:.0f} ms")  # fmt: skip
+    print(f"{tokens:,} tokens, built in {built:.1f} s. On a restored day, the first booking "
+          f"with a phone (indexes the day's phones and ids): {guarded * 1e3:.1f} ms; the first "
+          f"find (indexes the rest): {first * 1e3:.0f} ms")  # fmt: skip
     queries = {
         "number as printed": "D123-014" if doctors > 123 else "D012-014",
         "number, digits only": "14",
