@@ -105,8 +105,10 @@ class Finder:
 
     def catch_up(self) -> None:
         """Index the tokens made or changed since the last look."""
-        self._catch_up_on_patients()
         fresh, tokens = self._day.fresh, self._day.tokens
+        if not fresh:
+            return  # the usual case: nothing new since the last look
+        self._catch_up_on_patients()
         with _bulk(len(fresh) - self._seen):
             for token_id in dict.fromkeys(fresh[self._seen :]):
                 token = tokens.get(token_id)
@@ -117,6 +119,8 @@ class Finder:
 
     def _catch_up_on_patients(self) -> None:
         fresh, tokens = self._day.fresh, self._day.tokens
+        if len(fresh) == self._patients_seen:
+            return
         by_phone, by_id = self._by_phone, self._by_id
         with _bulk(len(fresh) - self._patients_seen):
             for token_id in fresh[self._patients_seen :]:
