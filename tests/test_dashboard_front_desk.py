@@ -144,7 +144,7 @@ async def test_find_by_number_digits_phone_and_id_jumps_to_the_token(app: OpdApp
                 "Dr",
                 "Asha",
                 "Rao",
-                "09:00–10:00",
+                "09:00",
                 "MRN-77",
                 "9845012345",
             ]

@@ -39,7 +39,7 @@ class FindPatient(Dialog[str]):
             doctor = self.engine.doctor(slot.doctor_id)
             line = Text(f"{token.number:<9} {safe_text(token.patient):<24.24} ", no_wrap=True)
             line.append(f"{token.status.value:<9} ", palette.STATUS_STYLES[token.status])
-            line.append(safe_text(f"{doctor.name} {slot.label}"), palette.DIM)
+            line.append(safe_text(f"{doctor.name} {slot.start}"), palette.DIM)
             who = "  ".join(part for part in (token.patient_id, token.phone) if part)
             if who:
                 line.append(f"  {who}", palette.DIM)

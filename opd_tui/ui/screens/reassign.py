@@ -76,13 +76,13 @@ class ReassignPicker(Dialog[Choice]):
                 if slot.end_min > start and not slot.ended(self.minute) and not slot.off_for(doctor)
             ]
             free = sum(self._free(slot) for slot in open_slots)
-            head = Text(f"{safe_text(doctor.name):<22.22} ", "bold", no_wrap=True)
-            head.append(f"{safe_text(doctor.specialty):<18.18} ", palette.DIM)
+            head = Text(f"{safe_text(doctor.name):<20.20} ", "bold", no_wrap=True)
+            head.append(f"{safe_text(doctor.specialty):<14.14} ", palette.DIM)
             if not open_slots:
                 head.append("no slot then", palette.DIM)
                 options.append(Option(head, id=f"{doctor.id}|", disabled=True))
                 continue
-            head.append("each to the nearest slot, ")
+            head.append("each to the nearest slot: ")
             head.append(f"{free} free", palette.SERVED_BAR if free else palette.FULL)
             self.free[doctor.id] = free
             options.append(Option(head, id=f"{doctor.id}|"))
