@@ -226,6 +226,7 @@ REAL_IDS["doctor_id"] = REAL_IDS["doctor"] = REAL_IDS["to"] = DOCTOR_IDS
 NEW_IDS = {"POST /v1/doctors": DOCTOR_IDS, "POST /v1/slots": SLOT_IDS}
 IDEMPOTENCY_KEYS = [None, "retry-1", "retry-2"]
 SLOT_TIMES = [("13:00", "14:00"), ("07:30", "09:00"), ("16:00", "18:30"), ("10:00", "11:00")]
+NEW_SLOT_IDS = ["late-1", "late-2", "early-1"]  # well-formed ids no slot has yet
 DELAYS = [5, 15, 30, -5]
 
 
@@ -242,11 +243,13 @@ def grounded(draw: st.DrawFn, operation: str) -> Case[Any]:
                 container[name] = draw(st.sampled_from(REAL_IDS[name]))
             elif name == "id" and operation in NEW_IDS:  # a new doctor or slot, or one that is
                 container[name] = draw(st.sampled_from([container[name], *NEW_IDS[operation]]))
-    if operation == "POST /v1/slots":  # a window that fits in the day as often as not
+    if operation == "POST /v1/slots":  # a new slot that fits in the day as often as not
         body = case.body
         assert isinstance(body, dict)
-        start, end = draw(st.sampled_from([(body["start"], body["end"]), *SLOT_TIMES]))
-        case.body = {**body, "start": start, "end": end}
+        start, end = draw(st.sampled_from([*SLOT_TIMES, (body["start"], body["end"])]))
+        slot_id = draw(st.sampled_from([*NEW_SLOT_IDS, body["id"], *SLOT_IDS]))
+        capacity = draw(st.sampled_from([2, body["capacity"]]))
+        case.body = {**body, "id": slot_id, "start": start, "end": end, "capacity": capacity}
     if operation == "POST /v1/doctors/{doctor_id}/delay":
         # a delay the day can take as often as not: generated ones shrink to 0, or come as
         # 315.0, which JSON Schema counts as an integer and the strict body does not
