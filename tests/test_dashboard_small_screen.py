@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from test_dashboard import book, log_lines, rows
 from textual.widgets import Input
+from textual.widgets._footer import FooterKey
 
 from opd_tui.ui.app import OpdApp
+from opd_tui.ui.keys import DASHBOARD_KEYS, FOOTER
 from opd_tui.ui.tables import Table
 
 SMALL = (80, 24)
@@ -41,3 +44,40 @@ async def test_a_rename_to_a_long_name_keeps_the_slot_in_its_log_line(app: OpdAp
             "✎ RAO-002 Bala Iyer renamed Anantharamakrishnan Ana… · Dr Asha Rao 09:00"
         )
         assert rows(app, "booked", "patient")[0] == (NAME,)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (160, 45)])
+async def test_the_footer_starts_with_help_and_shows_only_whole_keys(
+    app: OpdApp, size: tuple[int, int]
+) -> None:
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        keys = list(app.screen.query(FooterKey))
+        assert keys[0].key_display == "?"
+        assert all(key.region.right <= size[0] for key in keys)
+        if size == SMALL:
+            assert [f"{key.key_display} {key.description}" for key in keys] == [
+                "? Help +10",
+                "n Book",
+                "i Check in",
+                "k Call next",
+                "s Served",
+                "/ Find",
+                "c Cancel",
+                "^z Undo",
+            ]
+
+
+async def test_the_footer_follows_the_terminal_width(app: OpdApp) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        await pilot.pause()
+        shown = [key.key_display for key in app.screen.query(FooterKey)]
+        assert shown[:2] == ["?", "n"] and "q" in shown and "^p" in shown
+
+
+def test_the_footer_order_names_only_footer_keys() -> None:
+    assert set(FOOTER) <= {key.key for key in DASHBOARD_KEYS if key.footer}
+    assert FOOTER[0] == "question_mark"

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.notifications import SeverityLevel
 from textual.reactive import var
-from textual.widgets import ContentSwitcher, DataTable, Footer
+from textual.widgets import ContentSwitcher, DataTable
 
 from ..desk import Desk, ReadOnly
 from ..engine import (
@@ -68,6 +68,7 @@ from ..store.base import JournalBusy, StoreError
 from . import rows
 from .activity import ActivityLog, named, plural, slot_name, state, who
 from .commands import KeyCommands
+from .footer import KeyFooter
 from .header import ClinicHeader
 from .history import Past, day_as_it_was
 from .keys import DASHBOARD_KEYS, REPLAY_KEYS, bindings, handed_to
@@ -156,7 +157,7 @@ class OpdApp(App[None]):
         yield ActivityLog(id="log")
         if self.player is not None:
             yield ReplayBar(self.player, id="replay")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#doctors").border_title = "Doctors"

@@ -1,5 +1,15 @@
 """Every key of the dashboard, once: the bindings, the footer, the help screen and the command
-palette are all made from this table, so they never drift apart."""
+palette are all made from this table, so they never drift apart.
+
+The footer shows the keys with ``footer=True`` in the order of ``FOOTER``, which is also the order
+in which they give way on a narrow terminal: ``?`` help first, so it is on screen at every width,
+then the desk's most used keys, booking, check-in, call next, served, find, cancel, undo, move,
+then the rest (no-show, delay, bump up and down, a seat more or less, jump, overview, quit), then
+any footer key ``FOOTER`` does not name, in table order. A key that does not fit whole is left
+out with every key after it, never cut in half, and ``?`` then says how many are left out
+(``? Help +9``): each is in the help screen and the command palette. At 80 columns the footer
+shows ``? n i k s / c ^z``.
+"""
 
 from __future__ import annotations
 
@@ -135,13 +145,45 @@ KEYS: tuple[Key, ...] = (
     Key("right_square_bracket", "speed(1)", "Faster", "Replay: play faster", "]", replay=True),
 )
 
+FOOTER: tuple[str, ...] = (
+    "question_mark",
+    "n",
+    "i",
+    "k",
+    "s",
+    "slash",
+    "c",
+    "ctrl+z",
+    "m",
+    "x",
+    "d",
+    "b",
+    "B",
+    "plus",
+    "minus",
+    "j",
+    "o",
+    "q",
+)
+"""The footer's keys, most wanted first: its order, and the order in which they give way."""
+
+
+def footer_rank(key: Key) -> int:
+    """Where ``key`` stands in the footer: its place in ``FOOTER``, else after all of those."""
+    return FOOTER.index(key.key) if key.key in FOOTER else len(FOOTER)
+
+
 DASHBOARD_KEYS = tuple(k for k in KEYS if not k.replay)
 REPLAY_KEYS = tuple(k for k in KEYS if k.replay)  # the replay bar's own
 
 
 def bindings(keys: Iterable[Key]) -> list[BindingType]:
-    """The bindings of ``keys``, each running its action where it is bound."""
-    return [Binding(k.key, k.action, k.label, show=k.footer, key_display=k.display) for k in keys]
+    """The bindings of ``keys``, each running its action where it is bound, in the footer's
+    order (``FOOTER``; the sort keeps table order among the rest)."""
+    return [
+        Binding(k.key, k.action, k.label, show=k.footer, key_display=k.display)
+        for k in sorted(keys, key=footer_rank)
+    ]
 
 
 def handed_to(action: str, keys: Iterable[Key]) -> list[BindingType]:
