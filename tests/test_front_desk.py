@@ -235,6 +235,16 @@ def test_find_by_number_digits_phone_id_and_name() -> None:
     assert found(engine, "zed") == []
 
 
+def test_find_by_the_number_of_a_doctor_whose_id_has_a_hyphen() -> None:
+    engine = Engine(clock=SetClock(NINE))
+    engine.add_doctor("dr-rao", "Dr Asha Rao", "Cardiology")
+    engine.add_slot("s1", "dr-rao", "09:00", "10:00", 2)
+    engine.execute(Book("s1", "Asha Menon", "online"))
+    assert found(engine, "DR-RAO-001") == ["DR-RAO-001"]
+    assert found(engine, "dr-rao1") == ["DR-RAO-001"]
+    assert found(engine, "RAO-001") == []
+
+
 def test_find_follows_renames_undo_and_reassignment() -> None:
     engine = clinic()
     engine.execute(Book("rao-09", "Asha Menon", "online"))

@@ -23,8 +23,9 @@ from .day import Day
 from .identity import PHONE_DIGITS, name_key, phone_tail, same_phone
 from .model import BOOKED, CALLED, WAITING, Token
 
-_NUMBER = re.compile(r"([A-Za-z0-9_.]*?)[- ]?0*(\d{1,6})")
-"""A token number as printed (``RAO-014``), typed loosely (``rao14``), or just its digits."""
+_NUMBER = re.compile(r"([A-Za-z0-9_.-]*?)[- ]?0*(\d{1,6})")
+"""A token number as printed (``RAO-014``, ``DR-RAO-014`` for a doctor id with a hyphen), typed
+loosely (``rao14``), or just its digits."""
 
 _PHONE_JUNK = str.maketrans("", "", " -.()+")
 
