@@ -155,6 +155,13 @@ def test_the_same_phone_and_name_ignoring_case_and_spacing_is_the_same_patient()
         engine.execute(Book("rao-10", "AshaMenon", "walk-in", phone="9845012345"))
 
 
+def test_a_trunk_zero_is_the_same_line() -> None:
+    engine = clinic()
+    engine.execute(Book("rao-09", "Asha Menon", "online", phone="+91 98450 12345"))
+    with pytest.raises(Duplicate):
+        engine.execute(Book("rao-10", "Asha Menon", "walk-in", phone="098450 12345"))
+
+
 def test_the_same_phone_with_another_name_is_another_patient() -> None:
     """A family shares one phone: the child is not the mother."""
     engine = clinic()

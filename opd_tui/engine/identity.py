@@ -64,10 +64,12 @@ def name_key(name: str) -> str:
 
 def same_phone(a: str, b: str) -> bool:
     """Whether two kept phone numbers are the same line: equal digits, or one the other with a
-    country code before it (``+91 98450 12345`` and ``98450 12345``)."""
+    country code or a trunk 0 before it (``+91 98450 12345``, ``098450 12345``, ``98450 12345``)."""
     if not a or not b:
         return False
-    a, b = a.lstrip("+"), b.lstrip("+")
+    a, b = a.lstrip("+").lstrip("0"), b.lstrip("+").lstrip("0")
+    if len(a) < PHONE_DIGITS[0] or len(b) < PHONE_DIGITS[0]:
+        return a == b
     shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
     return longer.endswith(shorter)
 
