@@ -59,7 +59,7 @@ async def test_a_booking_keeps_the_phone_and_patient_id(app: OpdApp) -> None:
             "MRN-77",
             Status.WAITING,  # the selected slot, full: a walk-in waits
         )
-        assert toasts(app) == ["RAO-005 Esha Rao on the waitlist · Dr Asha Rao 09:00"]
+        assert toasts(app) == ["RAO-005 Esha Rao booked · 2nd on the waitlist · Dr Asha Rao 09:00"]
 
 
 async def test_a_bad_phone_is_shown_in_the_form_which_keeps_what_was_typed(app: OpdApp) -> None:
@@ -99,7 +99,7 @@ async def test_the_same_patient_again_asks_and_books_only_on_yes(app: OpdApp) ->
         assert not isinstance(app.screen, (Confirm, BookForm))
         assert app.engine.token("T00006").number == "RAO-006"
         assert toasts(app)[-1] == (
-            "RAO-006 esha  rao on the waitlist · Dr Asha Rao 09:00\n"
+            "RAO-006 esha  rao booked · 3rd on the waitlist · Dr Asha Rao 09:00\n"
             "also holds RAO-005 with Dr Asha Rao today"
         )
 

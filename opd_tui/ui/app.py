@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from textual import events, on
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.notifications import SeverityLevel
 from textual.reactive import var
+from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable
 
 from ..desk import Desk, ReadOnly
@@ -33,6 +34,7 @@ from ..engine import (
     CheckIn,
     Command,
     Delay,
+    Delayed,
     Engine,
     Event,
     MarkedNoShow,
@@ -78,6 +80,7 @@ from .patience import BUSY_WAIT, RETRY_SECONDS, Patience
 from .queue import QueuePane, QueueTable
 from .replay import ReplayBar
 from .screens.away import AwayForm
+from .screens.base import CHANGED_TITLE, Dialog
 from .screens.booking import BookForm, Booking
 from .screens.confirm import Confirm
 from .screens.delay import DelayForm
@@ -101,6 +104,18 @@ PAST_IS_READ_ONLY = "this is the day as it was: press escape to return to now"
 OVERDUE_NAMED = 8
 Done = str | Callable[[list[Event]], str]
 """What a key's toast says once its action is recorded: fixed words, or words from its events."""
+QUIET_TITLE = "Quiet desk: only refusals and preemptions"
+QUIET_ON = (
+    "Quiet desk: only refusals, preemptions and promotions, and other desks' changes to the "
+    "open slot are toasted; the log keeps every action"
+)
+QUIET_OFF = "Every action is confirmed in a toast again"
+
+
+def ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``11th``, ``22nd``."""
+    last = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{last}"
 
 
 class OpdApp(App[None]):
@@ -127,9 +142,11 @@ class OpdApp(App[None]):
         monotonic: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] | None = None,
         player: Player | None = None,
+        quiet: bool = False,
     ) -> None:
         super().__init__()
         self.player = player  # on a replay: the replay bar plays it
+        self.quiet = quiet  # the desk's own actions are not toasted, only logged
         self.desk = desk
         self.marks = Marks(highlight_seconds)
         self.monotonic = monotonic
@@ -399,10 +416,12 @@ class OpdApp(App[None]):
         if alerts:
             self.last_alert = alerts[0]
             self.toast(events, alerts)
-        elif undone is not None:
-            where = "Another desk undid" if elsewhere else "Undone"
-            self.notify(f"{where}: {undone.action} {undone.subject}", title="Undo")
-        elif elsewhere and self.slot_id in slots:
+        if undone is not None:
+            if elsewhere:
+                self.notify(f"Another desk undid: {undone.action} {undone.subject}", title="Undo")
+            else:
+                self.tell(f"Undone: {undone.action} {undone.subject}", title="Undo")
+        elif elsewhere and not alerts and self.slot_id in slots:
             self.notify("Another desk changed this slot.", title="Updated")
 
     def toast(self, events: list[Event], alerts: list[Alert]) -> None:
@@ -425,13 +444,7 @@ class OpdApp(App[None]):
 
     def tick(self) -> None:
         """Twice a second: bring in other desks' actions and let expired highlights fade."""
-        try:
-            events = self.desk.poll()
-        except OpdError as error:
-            self.notify(str(error), severity="error")
-            events = []
-        if events:
-            self.after(events, elsewhere=True)
+        self.catch_up()
         if self.marks:
             token_ids, slot_ids = self.marks.expire(self.monotonic())
             for token_id in token_ids:
@@ -439,6 +452,46 @@ class OpdApp(App[None]):
             if slot_ids and self.past is None:
                 self.refresh_slots(slot_ids)
         self.follow_the_minute()
+
+    def catch_up(self) -> list[Event]:
+        """Bring in what other desks recorded since the last look: shown, and told to every
+        open dialog whose token, slot or doctor it touches, which closes or updates."""
+        try:
+            events = self.desk.poll()
+        except OpdError as error:
+            self.notify(str(error), severity="error")
+            events = []
+        if events:
+            self.after(events, elsewhere=True)
+            self.tell_dialogs(events)
+        return events
+
+    def tell_dialogs(self, events: list[Event]) -> None:
+        engine = self.desk.engine
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, Dialog) and screen.about().touched_by(events, engine):
+                screen.changed_elsewhere(events, engine)
+
+    def tell(self, words: str, *, title: str = "Done") -> None:
+        """The toast that confirms the desk's own action; a quiet desk leaves it to the log."""
+        if not self.quiet:
+            self.notify(words, title=title)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        now = "on" if self.quiet else "off"
+        yield SystemCommand(
+            QUIET_TITLE,
+            f"Now {now}. Toast only refusals, preemptions and other desks' changes",
+            self.action_toggle_quiet,
+        )
+
+    def action_toggle_quiet(self) -> None:
+        self.quiet = not self.quiet
+        self.notify(
+            QUIET_ON if self.quiet else QUIET_OFF,
+            title="Quiet desk on" if self.quiet else "Quiet desk off",
+        )
 
     def follow_the_minute(self) -> None:
         """When the minute turns, the times that count from it move on: the minutes in the room,
@@ -498,7 +551,7 @@ class OpdApp(App[None]):
             self.journal_free()
             words = done if isinstance(done, str) else done(events)
             if words:
-                self.notify(words, title="Done")
+                self.tell(words)
             if then is not None:
                 then()
 
@@ -566,24 +619,42 @@ class OpdApp(App[None]):
             if placed is not None:
                 self.jump_to_token(placed.token_id)
                 token = self.engine.token(placed.token_id)
-                where = "booked" if token.status is Status.BOOKED else "on the waitlist"
-                words = f"{named(token)} {where} · {slot_name(self.engine, token.slot_id)}"
+                words = self.booked_words(token)
                 for other in self.engine.same_patient(token.id):
                     whose = self.engine.doctor(self.engine.slot(other.slot_id).doctor_id).name
                     words += f"\nalso holds {other.number} with {whose} today"
-                self.notify(words)
+                self.tell(words)
 
         form = BookForm(self.engine, self.doctor_id, self.slot_id, self.minute_now(), submit)
         self.push_screen(form, booked)
 
-    def confirm_then(self, title: str, question: str, act: Callable[[], object]) -> None:
-        """Ask ``question`` first; ``act`` runs only on yes."""
+    def booked_words(self, token: Token) -> str:
+        """``RAO-033 Meera Joshi booked · 3rd on the waitlist · Dr Asha Rao 09:00``."""
+        where = slot_name(self.engine, token.slot_id)
+        if token.status is not Status.WAITING:
+            return f"{named(token)} booked · {where}"
+        waiting = self.engine.slot_view(token.slot_id, self.seen_at()).waiting
+        place = next((i for i, t in enumerate(waiting, 1) if t.id == token.id), len(waiting))
+        return f"{named(token)} booked · {ordinal(place)} on the waitlist · {where}"
+
+    def confirm_then(
+        self, title: str, question: str, act: Callable[[], object], *, about: Iterable[Token] = ()
+    ) -> None:
+        """Ask ``question`` first; ``act`` runs only on yes, and only if another desk has not
+        changed the tokens it is ``about`` meanwhile: the journal is read once more first, and a
+        question that no longer stands is said so and not acted on."""
+        confirm = Confirm(title, question, about=about)
 
         def answered(yes: bool | None) -> None:
-            if yes:
-                act()
+            if not yes:
+                return
+            self.catch_up()
+            if notice := confirm.stale(self.desk.engine):
+                self.notify(notice, title=CHANGED_TITLE, severity="warning")
+                return
+            act()
 
-        self.push_screen(Confirm(title, question), answered)
+        self.push_screen(confirm, answered)
 
     def target(self) -> Token | None:
         """The token a key acts on; None, said why, while nothing may be recorded or nothing is
@@ -596,6 +667,7 @@ class OpdApp(App[None]):
                 "Cancel token",
                 f"Cancel {named(token)}? ctrl+z undoes it.",
                 lambda: self.attempt(Cancel(token.id), done=f"{named(token)} cancelled"),
+                about=[token],
             )
 
     def action_bump(self, up: bool) -> None:
@@ -672,6 +744,7 @@ class OpdApp(App[None]):
                     "No-show",
                     question,
                     lambda: self.attempt(NoShow(token.id), done=f"{named(now)} marked no-show"),
+                    about=[now],
                 )
 
         self.attempt(ReturnToQueue(token.id), done=returned, then=offer_no_show)
@@ -704,7 +777,10 @@ class OpdApp(App[None]):
             return f"{gone} overdue {plural(gone, 'patient')} of {doctor.name} marked no-show"
 
         self.confirm_then(
-            "Overdue", question, lambda: self.attempt(NoShowOverdue(doctor_id), done=marked)
+            "Overdue",
+            question,
+            lambda: self.attempt(NoShowOverdue(doctor_id), done=marked),
+            about=late,
         )
 
     def action_room(self) -> None:
@@ -719,7 +795,7 @@ class OpdApp(App[None]):
             if events:
                 doctor = self.engine.doctor(doctor_id)
                 where = f"in room {doctor.room}" if doctor.room else "without a room"
-                self.notify(f"{doctor.name} is {where} now", title="Done")
+                self.tell(f"{doctor.name} is {where} now")
 
         self.push_screen(RoomForm(self.engine.doctor(doctor_id), submit), set_)
 
@@ -736,10 +812,10 @@ class OpdApp(App[None]):
                 return
             doctor = self.engine.doctor(doctor_id)
             if doctor.away is None:
-                self.notify(f"{doctor.name} is here: takes new patients again", title="Done")
+                self.tell(f"{doctor.name} is here: takes new patients again")
                 return
             picker = ReassignPicker(self.engine, doctor_id, self.minute_now())
-            self.notify(f"{doctor.name} away from {format_hhmm(doctor.away)}", title="Done")
+            self.tell(f"{doctor.name} away from {format_hhmm(doctor.away)}")
             if picker.patients:
                 self.push_screen(picker, lambda choice: self.reassign_to(doctor_id, choice))
 
@@ -829,6 +905,7 @@ class OpdApp(App[None]):
                 "No-show",
                 f"Mark {named(token)} as a no-show? ctrl+z undoes it.",
                 lambda: self.attempt(NoShow(token.id), done=f"{named(token)} marked no-show"),
+                about=[token],
             )
 
     def action_move(self) -> None:
@@ -844,7 +921,7 @@ class OpdApp(App[None]):
             def moved() -> None:
                 number = self.engine.token(token.id).number
                 now = f" (now {number})" if number != token.number else ""
-                self.notify(f"{named(token)} moved to {slot_name(self.engine, slot_id)}{now}")
+                self.tell(f"{named(token)} moved to {slot_name(self.engine, slot_id)}{now}")
                 self.jump_to_token(token.id)
 
             self.attempt(Move(token.id, slot_id), then=moved)
@@ -858,7 +935,7 @@ class OpdApp(App[None]):
                 return
             where = slot_name(self.engine, slot_id)
             question = f"Move {named(token)} to {where}?\n\n" + "\n".join(doubts)
-            self.confirm_then("Move token", question, lambda: move(slot_id))
+            self.confirm_then("Move token", question, lambda: move(slot_id), about=[token])
 
         self.push_screen(MovePicker(self.engine, token, minute), chosen)
 
@@ -869,8 +946,15 @@ class OpdApp(App[None]):
         if self.slot_id is None:
             self.notify("Select a slot first.", severity="warning")
             return
-        seats = self.engine.slot(self.slot_id).capacity + change
-        self.attempt(SetCapacity(self.slot_id, seats))
+        slot_id = self.slot_id
+        seats = self.engine.slot(slot_id).capacity + change
+
+        def words(events: list[Event]) -> str:
+            what = "Seat added" if change > 0 else "Seat taken away"
+            now = self.engine.slot(slot_id).capacity
+            return f"{what} · {slot_name(self.engine, slot_id)} has {now} {plural(now, 'seat')}"
+
+        self.attempt(SetCapacity(slot_id, seats), done=words)
 
     def action_rename(self) -> None:
         token = self.target()
@@ -889,7 +973,7 @@ class OpdApp(App[None]):
 
         def renamed(events: list[Event] | None) -> None:
             if events:
-                self.notify(f"{token.number} is now {self.engine.token(token.id).patient}")
+                self.tell(f"{token.number} is now {self.engine.token(token.id).patient}")
 
         self.push_screen(RenameForm(token, submit), renamed)
 
@@ -914,7 +998,18 @@ class OpdApp(App[None]):
         def submit(minutes: int) -> list[Event]:
             return self.perform(Delay(doctor_id, minutes))
 
-        self.push_screen(DelayForm(self.engine.doctor(doctor_id), submit))
+        def delayed(events: list[Event] | None) -> None:
+            shift = next((e for e in events or [] if isinstance(e, Delayed)), None)
+            if shift is None:
+                return
+            name = self.engine.doctor(doctor_id).name
+            slots = f"{len(shift.slot_ids)} {plural(len(shift.slot_ids), 'slot')} shifted"
+            if shift.minutes >= 0:
+                self.tell(f"{name} running {shift.minutes} min later · {slots}")
+            else:
+                self.tell(f"{name} caught up {-shift.minutes} min · {slots}")
+
+        self.push_screen(DelayForm(self.engine.doctor(doctor_id), submit), delayed)
 
     def action_find(self) -> None:
         def chosen(token_id: str | None) -> None:

@@ -29,6 +29,7 @@ class AwayForm(OneFieldForm[str | None]):
             ),
             button="Set",
             submit=submit,
+            doctor_id=doctor.id,
             read=time_or_here,
         )
         self.doctor = doctor

@@ -4,7 +4,7 @@ token with the doctor is asked about ("book again?"), with that token shown."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from textual import on
@@ -15,6 +15,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 from ...engine import Duplicate, Engine, Event, OpdError, Source
 from ...store.base import JournalBusy
 from ..cells import plain
+from ..elsewhere import About, seats_now
+from ..rows import touched_slots
 from .base import Dialog
 from .confirm import Confirm
 
@@ -111,6 +113,22 @@ class BookForm(Dialog[list[Event]]):
     def on_mount(self) -> None:
         self.query_one("#error").display = False
         self.query_one("#patient", Input).focus()
+
+    def about(self) -> About:
+        """The slots listed: their free seats are shown."""
+        return About.of(slots=(slot.id for slot in self.engine.slots(self.doctor_id)))
+
+    def changed_elsewhere(self, events: Sequence[Event], engine: Engine) -> None:
+        """The slot list shows the seats as they now are, with the same slot chosen; what was
+        typed stays. A change to the chosen slot is said in the form."""
+        self.engine = engine
+        slots = self.query_one("#slot", Select)
+        chosen = slots.value
+        slots.set_options(slot_choices(engine, self.doctor_id, self.minute))
+        if isinstance(chosen, str):
+            slots.value = chosen
+            if chosen in touched_slots(events, engine):
+                self.show_note(seats_now(engine, chosen))
 
     @on(Select.Changed, "#doctor")
     def doctor_changed(self, event: Select.Changed) -> None:

@@ -29,6 +29,7 @@ class DelayForm(OneFieldForm[int]):
             hint=f"Whole minutes, up to {MAX_DELAY_MINUTES}; negative: the doctor has caught up.",
             button="Shift slots",
             submit=submit,
+            doctor_id=doctor.id,
             read=whole_minutes,
         )
         self.doctor = doctor

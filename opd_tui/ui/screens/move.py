@@ -3,15 +3,19 @@ has ended. The token's own doctor comes first, with the cursor on their next ope
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from contextlib import suppress
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from ...engine import Doctor, Engine, Slot, Token, safe_text
+from ...engine import Doctor, Engine, Event, Slot, Token, safe_text
 from .. import palette
+from ..elsewhere import About, left
 from ..titles import content
 from .base import Dialog
 
@@ -94,9 +98,34 @@ class MovePicker(Dialog[str]):
                 return index
         return usable[0] if usable else None
 
+    def about(self) -> About:
+        """The token moved, and every slot listed with its free seats."""
+        return About.of(
+            tokens=[self.token.id], slots=(option.id or "" for _, option in self.choices)
+        )
+
+    def changed_elsewhere(self, events: Sequence[Event], engine: Engine) -> None:
+        """Closes if another desk changed the token itself; otherwise lists the seats as they
+        now are, with the same filter and the cursor on the same slot."""
+        self.engine = engine
+        if notice := left(self.token, engine):
+            self.close_stale(notice)
+            return
+        options = self.query_one("#slots", OptionList)
+        at = options.highlighted
+        kept = None if at is None else options.get_option_at_index(at).id
+        self.choices = self._choices()
+        self._list(self.query_one("#filter", Input).value)
+        if kept is not None:
+            with suppress(OptionDoesNotExist):
+                options.highlighted = options.get_option_index(kept)
+
     @on(Input.Changed, "#filter")
     def filter_slots(self, event: Input.Changed) -> None:
-        needle = event.value.strip().casefold()
+        self._list(event.value)
+
+    def _list(self, typed: str) -> None:
+        needle = typed.strip().casefold()
         options = self.query_one("#slots", OptionList)
         options.clear_options()
         options.add_options(option for search, option in self.choices if needle in search)

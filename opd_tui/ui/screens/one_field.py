@@ -5,7 +5,7 @@ keeps what was typed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 from rich.text import Text
@@ -14,8 +14,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from ...engine import Event, OpdError
+from ...engine import Engine, Event, OpdError
 from ...store.base import JournalBusy
+from ..elsewhere import About, doctor_news
 from ..titles import content
 from .base import Dialog
 
@@ -39,6 +40,7 @@ class OneFieldForm(Dialog[list[Event]], Generic[V]):
         read: Callable[[str], V],
         keep_cursor_at_end: bool = False,
         placeholder: str = "",
+        doctor_id: str | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -51,6 +53,15 @@ class OneFieldForm(Dialog[list[Event]], Generic[V]):
         self.read = read
         self.keep_cursor_at_end = keep_cursor_at_end
         self.placeholder = placeholder
+        self.doctor_id = doctor_id  # the doctor a doctor's form is about
+
+    def about(self) -> About:
+        return About.of(doctors=[self.doctor_id] if self.doctor_id else [])
+
+    def changed_elsewhere(self, events: Sequence[Event], engine: Engine) -> None:
+        """A doctor's form says what another desk changed of them; what was typed stays."""
+        if self.doctor_id and (news := doctor_news(events, self.doctor_id, engine)):
+            self.show_note(news)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:

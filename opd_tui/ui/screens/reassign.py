@@ -4,6 +4,8 @@ then on; the engine decides who sits and who waits."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,8 +13,9 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...engine import Doctor, Engine, Slot, safe_text
+from ...engine import Doctor, Engine, Event, Slot, safe_text
 from .. import palette
+from ..elsewhere import AT_ANOTHER_DESK, About
 from ..titles import content
 from .base import Dialog
 
@@ -35,10 +38,14 @@ class ReassignPicker(Dialog[Choice]):
 
     def __init__(self, engine: Engine, doctor_id: str, minute: int) -> None:
         super().__init__()
+        self.minute = minute
+        self.count(engine, doctor_id)
+
+    def count(self, engine: Engine, doctor_id: str) -> None:
+        """The doctor's patients to reassign, as the day now is."""
         self.engine = engine
         self.doctor = engine.doctor(doctor_id)
-        self.minute = minute
-        self.slots = leaving(engine, self.doctor, minute)
+        self.slots = leaving(engine, self.doctor, self.minute)
         stats = [engine.slot_stats(slot.id) for slot in self.slots]
         self.booked = sum(s.booked for s in stats)
         self.waiting = sum(s.waiting for s in stats)
@@ -49,20 +56,44 @@ class ReassignPicker(Dialog[Choice]):
         return self.booked + self.waiting
 
     def compose(self) -> ComposeResult:
-        name = self.doctor.name
         with Vertical(classes="dialog wide") as box:
-            box.border_title = content(f"Reassign {name}'s patients to…")
-            if self.slots:
-                first, last = self.slots[0].start, self.slots[-1].end
-                summary = (
-                    f"{self.patients} patients ({self.booked} booked, {self.waiting} waiting) "
-                    f"of {first}–{last}. Each keeps its source, priority and arrival; "
-                    "the rule decides who sits and who waits."
-                )
-            else:
-                summary = f"{name} has no slots left today."
-            yield Static(safe_text(summary), classes="hint")
+            box.border_title = content(f"Reassign {self.doctor.name}'s patients to…")
+            yield Static(self._summary(), classes="hint", id="summary")
             yield OptionList(*self._options(), id="targets")
+
+    def _summary(self) -> str:
+        if not self.slots:
+            return safe_text(f"{self.doctor.name} has no slots left today.")
+        first, last = self.slots[0].start, self.slots[-1].end
+        return safe_text(
+            f"{self.patients} patients ({self.booked} booked, {self.waiting} waiting) "
+            f"of {first}–{last}. Each keeps its source, priority and arrival; "
+            "the rule decides who sits and who waits."
+        )
+
+    def about(self) -> About:
+        """The doctor, and every slot: the free seats of each doctor are shown."""
+        return About.of(slots=(slot.id for slot in self.engine.slots()), doctors=[self.doctor.id])
+
+    def changed_elsewhere(self, events: Sequence[Event], engine: Engine) -> None:
+        """The counts and free seats as they now are, the cursor on the same line; closes when
+        the doctor has no one left to reassign."""
+        self.count(engine, self.doctor.id)
+        if not self.patients:
+            self.close_stale(
+                f"{self.doctor.name} has no waiting or booked patients left to reassign: "
+                f"changed {AT_ANOTHER_DESK}"
+            )
+            return
+        self.query_one("#summary", Static).update(self._summary())
+        options = self.query_one("#targets", OptionList)
+        at = options.highlighted
+        kept = None if at is None else options.get_option_at_index(at).id
+        options.clear_options()
+        options.add_options(self._options())
+        for i in range(options.option_count):
+            if options.get_option_at_index(i).id == kept:
+                options.highlighted = i
 
     def _options(self) -> list[Option]:
         start = self.slots[0].start_min if self.slots else 24 * 60

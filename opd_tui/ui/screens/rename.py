@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from ...engine import Event, Token, safe_text
+from ...engine import Engine, Event, Token, safe_text
+from ..elsewhere import AT_ANOTHER_DESK, About, left
 from .one_field import OneFieldForm, as_typed
 
 
@@ -22,3 +23,17 @@ class RenameForm(OneFieldForm[str]):
             read=as_typed,
         )
         self.token = token
+
+    def about(self) -> About:
+        return About.of(tokens=[self.token.id])
+
+    def changed_elsewhere(self, events: Sequence[Event], engine: Engine) -> None:
+        """Closes once the token cannot be renamed (cancelled, seen, withdrawn, moved away);
+        a name corrected at another desk is said in the form, which keeps what was typed."""
+        if notice := left(self.token, engine):
+            self.close_stale(notice)
+            return
+        now = engine.token(self.token.id)
+        if now.patient != self.token.patient:
+            self.token = now
+            self.show_note(f"{now.number} was renamed to {now.patient} {AT_ANOTHER_DESK}")

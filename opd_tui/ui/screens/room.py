@@ -19,6 +19,7 @@ class RoomForm(OneFieldForm[str]):
             hint="The door sign (3, OPD-2B), where called patients are sent; empty for none.",
             button="Set room",
             submit=submit,
+            doctor_id=doctor.id,
             read=as_typed,
         )
         self.doctor = doctor
