@@ -6,10 +6,12 @@ import pytest
 from test_dashboard import book, log_lines, rows
 from textual.widgets import Input
 from textual.widgets._footer import FooterKey
+from textual.widgets.data_table import ColumnKey
 
 from opd_tui.ui.app import OpdApp
 from opd_tui.ui.keys import DASHBOARD_KEYS, FOOTER
-from opd_tui.ui.tables import Table
+from opd_tui.ui.overview import OverviewTable
+from opd_tui.ui.tables import GiveWay, Table, columns_width, fitting_columns
 
 SMALL = (80, 24)
 LONG = "Anantharamakrishnan " * 10  # 200 characters with the last space: the longest allowed
@@ -81,3 +83,63 @@ async def test_the_footer_follows_the_terminal_width(app: OpdApp) -> None:
 def test_the_footer_order_names_only_footer_keys() -> None:
     assert set(FOOTER) <= {key.key for key in DASHBOARD_KEYS if key.footer}
     assert FOOTER[0] == "question_mark"
+
+
+def labels(app: OpdApp, table_id: str) -> list[str]:
+    table = app.query_one(f"#{table_id}", Table)
+    return [str(column.label) for column in table.columns.values()]
+
+
+async def test_at_80_columns_the_tables_give_way_in_their_stated_order(app: OpdApp) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert labels(app, "doctors") == ["Doctor", "Load"]
+        assert labels(app, "schedule") == ["Time", "Seats", "Wait", "", "Seen"]
+        assert labels(app, "booked") == [
+            "#", "Token", "Patient", "Source", "Came", "Est.", "Status", "Lost"
+        ]  # fmt: skip
+        assert app.query_one("#booked", Table).columns[ColumnKey("patient")].width == 14
+        assert rows(app, "schedule", "time", "seats", "waiting", "flag") == [
+            ("09:00–10:00", "2/2", "+1", "FULL"),
+            ("10:00–11:00", "1/3", "", ""),
+        ]
+        for table in app.query(Table):
+            if table.size.width:  # shown
+                room = table.size.width - table.styles.scrollbar_size_vertical
+                assert columns_width(table.shown) <= room, table.id
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert labels(app, "schedule") == ["Time", "Booked", "Wait", "", "Seats", "Seen"]
+        assert labels(app, "doctors") == ["Doctor", "Load", "Specialty"]
+
+
+def test_give_way_takes_the_fewest_steps_that_fit() -> None:
+    columns = (("a", "Alpha", 10), ("b", "Beta", 10), ("c", "Gamma", 10))
+    steps = (GiveWay("a", 5, "A"), GiveWay("b", 0))
+    assert fitting_columns(columns, steps, 36) == columns
+    assert fitting_columns(columns, steps, 31) == (
+        ("a", "A", 5),
+        ("b", "Beta", 10),
+        ("c", "Gamma", 10),
+    )
+    assert fitting_columns(columns, steps, 20) == (("a", "A", 5), ("c", "Gamma", 10))
+
+
+async def test_the_overview_leaves_out_its_bars_then_scrolls_never_cutting_a_count(
+    app: OpdApp,
+) -> None:
+    for hour in range(11, 16):
+        for doctor in ("rao", "mehta"):
+            app.desk.engine.add_slot(f"{doctor}-{hour}", doctor, f"{hour}:00", f"{hour + 1}:00", 4)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        overview = app.query_one(OverviewTable)
+        assert not overview.bars
+        assert overview.get_cell("rao", "09:00").plain == "  2/2  +1 "
+        assert str(overview.border_title).endswith("more slots: → scrolls")
+        await pilot.press("o")
+        await pilot.resize_terminal(200, 40)
+        await pilot.press("o")
+        await pilot.pause()
+        assert overview.bars and str(overview.border_title) == "Overview · every doctor × slot"

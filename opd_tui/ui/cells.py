@@ -131,9 +131,10 @@ def slot_time(slot: Slot) -> Text:
     return text
 
 
-def overview_cell(stats: Stats, flash: Mark | None) -> Text:
-    """A slot in the hospital-wide grid: a small occupancy bar, seats, waitlist, a flash."""
-    text = occupancy(stats, width=6)
+def overview_cell(stats: Stats, flash: Mark | None, bar: bool = True) -> Text:
+    """A slot in the hospital-wide grid: a small occupancy bar (unless ``bar`` is false, when
+    the grid is short of room), seats, waitlist, a flash."""
+    text = occupancy(stats, width=6) if bar else Text(no_wrap=True)
     seats_text = plain(f" {stats.occupied:>2}/{stats.capacity:<2}")
     if flash is not None:
         seats_text.stylize(flash.style)

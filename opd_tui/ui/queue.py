@@ -14,7 +14,7 @@ from textual.widgets import Static
 from ..engine import Engine
 from . import rows
 from .marks import Marks
-from .tables import Table
+from .tables import GiveWay, Table
 from .titles import content
 
 
@@ -31,6 +31,7 @@ class QueueTable(Table):
         ("when", "When", 10),
         ("source", "Source", 11),
     )
+    GIVE_WAY = (GiveWay("patient", 14), GiveWay("patient", 12))
 
 
 class QueuePane(Vertical):
