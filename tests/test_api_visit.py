@@ -370,7 +370,7 @@ def test_the_queue_gives_each_present_patient_an_expected_call_time(
     assert queue["not_arrived"] == [token(*DEV)]
     slot = get(client, "/v1/slots/rao-09")  # a present patient's estimate: the expected call
     assert [(s["position"], s["estimate"], s["token"]["id"]) for s in slot["booked"]] == [
-        (1, "09:00", "T00003"),  # seen
+        (1, "09:12", "T00003"),  # seen: its schedule's 09:00 is past, so now
         (2, "09:12", "T00002"),
         (3, "09:24", "T00001"),
         (4, "09:45", "T00004"),  # not arrived: its place in the slot's schedule

@@ -537,15 +537,22 @@ class ClinicDay(RuleBasedStateMachine):
 
     @invariant()
     def estimates_follow_the_formula(self) -> None:
-        """Seat i: start + delay + i × length ÷ capacity, to the nearest minute."""
+        """Seat i: start + delay + i × length ÷ capacity, to the nearest minute, and never before
+        now: a seen seat's then shows now, and the unseen seats all move later by as much as the
+        first of them is in the past, keeping their order and spacing."""
         for slot_id, ref_slot in self.ref.slots.items():
             seats = self.engine.slot_view(slot_id).booked
-            if len(seats) > ref_slot.capacity:
+            if not seats or len(seats) > ref_slot.capacity:
                 continue  # more served than seats after a cut: the formula would overrun the slot
             length = ref_slot.end - ref_slot.start
+            served = len(ref_slot.served)
+            first = ref_slot.start + ref_slot.delay + served * length / ref_slot.capacity
+            shift = max(0, NOW_MIN - round(first))
             for seat in seats:
                 exact = ref_slot.start + ref_slot.delay + seat.position * length / ref_slot.capacity
+                exact = max(exact, NOW_MIN) if seat.position < served else exact + shift
                 assert abs(_minutes(seat.estimate) - exact) <= 0.5, (slot_id, seat)
+                assert _minutes(seat.estimate) >= NOW_MIN, (slot_id, seat)
 
     @invariant()
     def every_token_matches(self) -> None:

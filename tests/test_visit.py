@@ -253,6 +253,85 @@ def test_the_wait_estimate_follows_the_call_order_and_the_observed_minutes() -> 
     ]
 
 
+def eleven_o_clock(clock: SetClock) -> Engine:
+    """Dr Rao's rao-11: 11:00–12:00, 4 seats, Asha, Bala, Chitra and Dev booked (all walk-ins,
+    so in booking order), nobody checked in."""
+    engine = Engine(clock=clock)
+    engine.add_doctor("rao", "Dr Asha Rao", "Cardiology", "3")
+    engine.add_slot("rao-11", "rao", "11:00", "12:00", 4)
+    for patient in ("Asha", "Bala", "Chitra", "Dev"):
+        engine.execute(Book("rao-11", patient, "walk-in"))
+    return engine
+
+
+def estimates(engine: Engine, slot_id: str, at: datetime | None = None) -> list[str]:
+    return [s.estimate for s in engine.slot_view(slot_id, at).booked]
+
+
+def test_a_running_slot_s_estimates_start_from_now_keeping_their_order_and_spacing() -> None:
+    clock = SetClock(NINE)
+    engine = eleven_o_clock(clock)
+    assert estimates(engine, "rao-11") == ["11:00", "11:15", "11:30", "11:45"]
+    at = NINE.replace(hour=11, minute=48, second=40)
+    assert estimates(engine, "rao-11", at) == ["11:48", "12:03", "12:18", "12:33"]
+    clock.now = at  # the engine's own clock when no time is asked for
+    assert estimates(engine, "rao-11") == ["11:48", "12:03", "12:18", "12:33"]
+    # Before its first seat's time nothing moves; from then on the seats move with the clock.
+    assert estimates(engine, "rao-11", NINE.replace(hour=10, minute=50)) == [
+        "11:00", "11:15", "11:30", "11:45"
+    ]  # fmt: skip
+    assert estimates(engine, "rao-11", NINE.replace(hour=11, minute=20)) == [
+        "11:20", "11:35", "11:50", "12:05"
+    ]  # fmt: skip
+    # Past its end it still never shows the past: the patients are overdue, not expected then.
+    assert estimates(engine, "rao-11", NINE.replace(hour=13, minute=5)) == [
+        "13:05", "13:20", "13:35", "13:50"
+    ]  # fmt: skip
+
+
+def test_seen_and_called_seats_show_now_and_the_rest_follow_the_consultation_in_progress() -> None:
+    clock = SetClock(NINE.replace(hour=11))
+    engine = eleven_o_clock(clock)
+    for token_id in ("T00001", "T00002"):
+        engine.execute(CheckIn(token_id))
+    engine.execute(Call("T00001"))
+    clock.now = NINE.replace(hour=11, minute=10)
+    engine.execute(Serve("T00001"))  # 10 minutes: the doctor's observed median
+    engine.execute(Call("T00002"))  # Bala in the room from 11:40, so done at 11:50
+    clock.now = NINE.replace(hour=11, minute=40)
+    engine.execute(ReturnToQueue("T00002"))
+    engine.execute(Call("T00002"))
+    at = NINE.replace(hour=11, minute=48)
+    # Asha seen and Bala in the room show now; Chitra and Dev, not arrived, follow the room
+    # from 11:50 on their schedule's 15 minutes apart.
+    assert [(s.token.id, s.estimate) for s in engine.slot_view("rao-11", at).booked] == [
+        ("T00001", "11:48"),
+        ("T00002", "11:48"),
+        ("T00003", "11:50"),
+        ("T00004", "12:05"),
+    ]
+    # Chitra arrives: hers is the expected call (when Bala is done), Dev keeps the schedule's.
+    engine.execute(CheckIn("T00003"))
+    assert estimates(engine, "rao-11", at) == ["11:48", "11:48", "11:50", "12:05"]
+    # Bala is taking long: at 12:10 nobody's estimate is before 12:10.
+    late = NINE.replace(hour=12, minute=10)
+    assert estimates(engine, "rao-11", late) == ["12:10", "12:10", "12:10", "12:25"]
+    assert [e.at for e in engine.queue("rao", late).next_up] == [late]
+
+
+def test_a_later_slot_moves_only_when_the_room_runs_past_its_first_seat() -> None:
+    clock = SetClock(NINE)
+    engine = clinic(clock)
+    engine.execute(CheckIn("T00004"))
+    engine.execute(CallNext("rao"))  # Dev in the room from 09:00, 30 minutes a patient
+    assert estimates(engine, "rao-10", NINE.replace(minute=20)) == ["10:00"]
+    engine.execute(ReturnToQueue("T00004"))
+    clock.now = NINE.replace(minute=50)
+    engine.execute(CallNext("rao"))  # Dev in the room again from 09:50: done at 10:20
+    assert estimates(engine, "rao-10", NINE.replace(minute=55)) == ["10:20"]
+    assert estimates(engine, "rao-10", NINE.replace(hour=10, minute=30)) == ["10:30"]
+
+
 def test_a_room_is_set_undone_and_replayed() -> None:
     engine = clinic()
     assert engine.execute(SetRoom("rao", " 4B ")) == [RoomSet(NINE, "rao", "3", "4B")]

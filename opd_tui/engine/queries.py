@@ -45,25 +45,41 @@ def slots(day: Day, doctor_id: str | None = None) -> list[Slot]:
 
 def slot_view(day: Day, slot_id: str, now: datetime | None = None) -> SlotView:
     """The slot's seats (served, in the room, then booked in rank order) with estimated times,
-    and its waitlist in rank order. Given ``now``, a present booked token's estimate is its
-    expected call time (see ``queue``); any other's is its place in the slot's schedule."""
+    and its waitlist in rank order.
+
+    Seat i's place in the schedule is start + delay + i × length ÷ seats. Given ``now``, no
+    estimate is before it, or before the doctor's consultation in progress should end (the room
+    is free then): the seats still to be called keep their schedule's order and spacing, all
+    moved later by as much as the first of them is earlier than that. A present booked token's
+    estimate is its expected call time instead (see ``queue``); a seat already held (seen or in
+    the room) shows its schedule's time, or ``now`` once that is past. So a slot 11:00–12:00 with
+    4 seats and nobody in the room, seen at 11:48, shows 11:48, 12:03, 12:18, 12:33."""
     slot = day.slot(slot_id)
     seating = day.seating[slot_id]
     live = seating.booked_tokens()
-    booked = seating.served + seating.called + live
+    held = seating.served + seating.called
+    booked = held + live
     length = slot.end_min - slot.start_min
     per_seat = length / max(slot.capacity, len(booked), 1)
     begin = slot.start_min + slot.delay
+    schedule = [begin + round(i * per_seat) for i in range(len(booked))]
     expected: dict[str, datetime] = {}
-    if now is not None and any(token.checked_in is not None for token in live):
-        expected = {e.token.id: e.at for e in _expected(day, slot.doctor_id, now)[1]}
+    if now is not None:
+        now_min = _minute_of_day(now, now)
+        schedule[: len(held)] = [max(at, now_min) for at in schedule[: len(held)]]
+        if live:
+            in_room = [t for s in day.slots_of(slot.doctor_id) for t in day.seating[s.id].called]
+            observed = consultation_minutes(day, slot.doctor_id) if in_room else None
+            room = _minute_of_day(_room_free(day, in_room, now, observed), now)
+            shift = max(0, room - schedule[len(held)])
+            schedule[len(held) :] = [at + shift for at in schedule[len(held) :]]
+        if any(token.checked_in is not None for token in live):
+            expected = {e.token.id: e.at for e in _expected(day, slot.doctor_id, now)[1]}
     seats = tuple(
         Seat(
             copied(token),
             i,
-            _clock(expected[token.id])
-            if token.id in expected
-            else format_hhmm(begin + round(i * per_seat)),
+            _clock(expected[token.id]) if token.id in expected else format_hhmm(schedule[i]),
         )
         for i, token in enumerate(booked)
     )
@@ -123,11 +139,7 @@ def _expected(
         minutes = observed if observed is not None else _per_seat(slot)
         in_room += seating.called
         order += [(t, minutes) for t in seating.booked_tokens() if t.checked_in is not None]
-    start = now
-    for token in in_room:
-        assert token.called_at is not None
-        slot_minutes = observed if observed is not None else _per_seat(day.slots[token.slot_id])
-        start = max(start, token.called_at + timedelta(minutes=slot_minutes))
+    start = _room_free(day, in_room, now, observed)
     if order and not in_room:  # the room begins no earlier than the first slot it calls from
         slot = day.slots[order[0][0].slot_id]
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -138,6 +150,24 @@ def _expected(
         start += timedelta(minutes=minutes)
     in_room.sort(key=_called_at)
     return in_room, expected, observed
+
+
+def _room_free(day: Day, in_room: list[Token], now: datetime, observed: float | None) -> datetime:
+    """When the doctor's room is free: ``now``, or later when the consultation in progress
+    should end (the ``observed`` median, or before any is seen its slot's length ÷ capacity)."""
+    start = now
+    for token in in_room:
+        assert token.called_at is not None
+        minutes = observed if observed is not None else _per_seat(day.slots[token.slot_id])
+        start = max(start, token.called_at + timedelta(minutes=minutes))
+    return start
+
+
+def _minute_of_day(at: datetime, day_of: datetime) -> int:
+    """``at`` as minutes since the midnight that begins ``day_of``'s date (past 24:00 the next
+    day), the seconds dropped as the estimates' clock does."""
+    midnight = day_of.replace(hour=0, minute=0, second=0, microsecond=0)
+    return int((at - midnight).total_seconds() // 60)
 
 
 def _per_seat(slot: Slot) -> float:
