@@ -114,3 +114,40 @@ def test_story(snap_compare: Snap, app: OpdApp, clock: FakeClock) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=why)
+
+
+SMALL = (80, 24)
+DIALOGS = [
+    pytest.param("question_mark", False, id="help"),
+    pytest.param("m", True, id="move"),
+    pytest.param("e", True, id="rename"),
+    pytest.param("c", True, id="confirm-cancel"),
+    pytest.param("d", False, id="delay"),
+    pytest.param("R", False, id="room"),
+    pytest.param("A", False, id="away"),
+    pytest.param("a", False, id="reassign"),
+    pytest.param("E", False, id="report"),
+]
+
+
+@pytest.mark.parametrize(("key", "on_token"), DIALOGS)
+def test_dialog_at_80x24(snap_compare: Snap, app: OpdApp, key: str, on_token: bool) -> None:
+    """Every form, picker and screen whole at 80×24: nothing cut, a long one scrolls."""
+
+    async def open_it(pilot: Pilot[None]) -> None:
+        if on_token:
+            pilot.app.query_one("#booked").focus()
+            await pilot.pause()
+        await pilot.press(key)
+        await _still_input(pilot)
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=open_it)
+
+
+def test_overview_of_a_long_day(snap_compare: Snap, app: OpdApp) -> None:
+    """Seven slot times at 80 columns: the cells leave out their bars, then the grid scrolls
+    and its title says so; no count is cut."""
+    for hour in range(11, 16):
+        for doctor in ("rao", "mehta"):
+            app.desk.engine.add_slot(f"{doctor}-{hour}", doctor, f"{hour}:00", f"{hour + 1}:00", 4)
+    assert snap_compare(app, terminal_size=SMALL, press=["o"])
