@@ -23,7 +23,7 @@ dropping, and what the desk needs most never goes:
   then the preemption count (both are in the story).
 
 At 80 columns the schedule shows Time, Seats, Wait, the flag and Seen; the slot's lists show
-every column with the name at 14.
+every column, the booked list and the queue with the name at 14.
 """
 
 from __future__ import annotations
