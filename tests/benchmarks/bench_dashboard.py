@@ -30,7 +30,7 @@ from textual.screen import Screen
 
 from opd_tui.demo import demo_day
 from opd_tui.desk import MemoryDesk
-from opd_tui.engine import Book, Engine, Event, Source
+from opd_tui.engine import Book, Engine, Event, Source, Status
 from opd_tui.store import JournalDesk, Request, SqliteStore
 from opd_tui.ui.app import OpdApp
 from opd_tui.ui.tables import Table
@@ -158,8 +158,13 @@ async def book(pilot: Pilot[None], app: OpdApp) -> float:
 
 def select_first(app: OpdApp, table_id: str) -> None:
     """Focus a token table with its first token selected, as a coordinator would: the token
-    acted on last left the list, and with it the selection."""
+    acted on last left the list, and with it the selection. A slot whose list ran out (after
+    many cancels or bumps) gives way to the next slot that has such a token."""
     table = app.query_one(f"#{table_id}", Table)
+    if not table.keys:
+        wanted = Status.BOOKED if table_id == "booked" else Status.WAITING
+        token = next(t for t in app.engine.tokens() if t.status is wanted)
+        app.jump_to_token(token.id)
     table.focus()
     table.select_key(table.keys[0])
 
