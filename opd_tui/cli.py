@@ -103,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--memory", action="store_true", help="a throwaway demo day that writes nothing"
     )
     parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="a quieter desk: toast only refusals, preemptions and promotions, and other desks' "
+        "changes to the open slot (every action is still in the activity log)",
+    )
+    parser.add_argument(
         "--scenario",
         metavar="FILE",
         help="replay a clinic file's day in the dashboard (space plays, arrows step); writes nothing",
@@ -307,7 +313,7 @@ def _dashboard(args: argparse.Namespace) -> int:
         path, day, today=today, create=create, clinic=clinic, desk_name=args.desk or None
     )
     try:
-        OpdApp(desk, history=desk.history).run()
+        OpdApp(desk, history=desk.history, quiet=args.quiet).run()
     finally:
         desk.close()
     return 0
@@ -319,17 +325,17 @@ def _memory(args: argparse.Namespace) -> int:
 
     today = date.today()
     desk, history = memory_desk(args.day or today, today)
-    OpdApp(desk, history=history).run()
+    OpdApp(desk, history=history, quiet=args.quiet).run()
     return 0
 
 
-def _replay(path: str, day: date | None) -> int:
+def _replay(path: str, day: date | None, *, quiet: bool = False) -> int:
     """The dashboard on a clinic file's day, from its opening, under the replay bar."""
     from .ui.app import OpdApp
     from .wiring import replay_desk
 
     desk, player = replay_desk(path, day)
-    OpdApp(desk, history=player.events(), player=player).run()
+    OpdApp(desk, history=player.events(), player=player, quiet=quiet).run()
     return 0
 
 
@@ -398,7 +404,7 @@ def _command(argv: Sequence[str] | None) -> int:
 
             return simulate(args.file, args.format, day=args.day)
         if args.scenario:
-            return _replay(args.scenario, args.day)
+            return _replay(args.scenario, args.day, quiet=args.quiet)
         if args.memory:
             return _memory(args)
         return _dashboard(args)

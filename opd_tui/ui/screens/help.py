@@ -59,7 +59,13 @@ def help_markdown(priorities: str, location: str, visit: VisitRules | None = Non
         f"{rows}\n"
         "| `tab` / arrows / mouse | Move between and within panels |\n"
         "| `enter` on an activity line | The whole day as it was at that moment (read-only) |\n"
-        "| `ctrl+p` | Command palette: every action, and the theme |\n\n"
+        "| `ctrl+p` | Command palette: every action, and the theme |\n"
+        "| `ctrl+p` → Quiet desk | Toast only refusals, preemptions and promotions, and other "
+        "desks' changes to the open slot; the log keeps the rest (also `--quiet`) |\n\n"
+        "Every action says what it did in a toast. When another desk changes the patient or "
+        "slot an open question or form is about, it says so: a question closes unanswered "
+        "(`RAO-004 was cancelled at another desk`) and is never acted on; the booking form and "
+        "the pickers show the seats as they now are and keep what was typed.\n\n"
         + RULE.format(priorities=priorities, calls=visit.calls, grace=visit.grace)
         + f"\n## Where the day is kept\n\n`{where}`\n\nPress `escape` to close."
     )
