@@ -31,6 +31,7 @@ class Desk(Protocol):
     location: str  # where the day is kept, in full ("memory only" for none): help shows it
     journal_name: str  # the same in a few words, always on screen: a file name, "memory only"
     desk_name: str  # which desk this is, beside the journal's name ("" for a throwaway desk)
+    unsaved: int  # actions taken here that nothing keeps: lost on quitting (0 on a journal)
 
     def act(self, command: Command) -> list[Event]:
         """Carry out one command; its events, once recorded, are returned. If they could not
@@ -73,11 +74,14 @@ class MemoryDesk:
         self.read_only = read_only
         self.read_only_why = "this day is read-only" if read_only else ""
         self.journal_name = journal_name
+        self.unsaved = 0
 
     def act(self, command: Command) -> list[Event]:
         if self.read_only:
             raise ReadOnly(self.read_only_why)
-        return self.engine.execute(checked(command))
+        events = self.engine.execute(checked(command))
+        self.unsaved += 1
+        return events
 
     def act_now(self, command: Command) -> list[Event]:
         return self.act(command)  # nobody else writes to memory

@@ -62,6 +62,7 @@ class ReplayDesk:
     read_only_why = ""
     location = MemoryDesk.location
     desk_name = ""
+    unsaved = 0  # the day is the clinic file's, played again at will: quitting loses nothing
 
     def __init__(self, player: Player, *, journal_name: str = "memory only") -> None:
         self.player = player

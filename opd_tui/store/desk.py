@@ -62,6 +62,8 @@ def default_database() -> Path:
 class JournalDesk:
     """One desk on one clinic day of a journal; past days are read-only."""
 
+    unsaved = 0  # every action is in the journal once it returns
+
     def __init__(
         self,
         store: Store,

@@ -1054,6 +1054,17 @@ class OpdApp(App[None]):
         priorities = ", ".join(f"{source.value} {value}" for source, value in ranks)
         self.push_screen(HelpScreen(priorities, self.desk.location, self.engine.visit))
 
+    async def action_quit(self) -> None:
+        """Quit, asking first when the desk keeps actions nowhere (a day in memory): they would
+        be lost. A journal's day, or a memory day nobody acted on, quits at once."""
+        lost = self.desk.unsaved
+        if not lost:
+            self.exit()
+            return
+        actions = "action" if lost == 1 else "actions"
+        question = f"Quit and lose this day's {lost} {actions}? y quits"
+        self.confirm_then("Quit", question, self.exit)
+
     def jump_to_token(self, token_id: str) -> None:
         """Select the token's doctor and slot, then put the cursor on the token."""
         token = self.engine.token(token_id)

@@ -136,7 +136,7 @@ KEYS: tuple[Key, ...] = (
         footer=False,
     ),
     Key("question_mark", "help", "Help", "Every key and the allocation rule", "?"),
-    Key("q", "quit", "Quit", "Quit opd-tui"),
+    Key("q", "quit", "Quit", "Quit opd-tui (asks first on a day in memory with actions taken)"),
     Key("escape", "back_to_now", "Now", "Back to now after looking at the past", "esc", False),
     Key("space", "play_pause", "Play", "Replay: play or pause the timeline", replay=True),
     Key("right", "step_forward", "Step", "Replay: play the next action", "→", replay=True),

@@ -9,10 +9,13 @@ from dataclasses import dataclass, replace
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.events import Paste
+from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
-from ...engine import Duplicate, Engine, Event, OpdError, Source
+from ...engine import NAME_LENGTH, Duplicate, Engine, Event, OpdError, Source
 from ...store.base import JournalBusy
 from ..cells import plain
 from ..elsewhere import About, seats_now
@@ -57,6 +60,55 @@ def open_slot(engine: Engine, doctor_id: str, minute: int, wanted: str | None) -
     return live[0] if live else None
 
 
+ONE_LINE = "a name is one line: the pasted text holds a line break"
+
+
+def paste_refused(value: str, start: int, end: int, pasted: str) -> str | None:
+    """Why ``pasted``, put in place of ``value[start:end]``, cannot make a name, or None. A line
+    break inside the text is refused rather than cut there (as a plain input does); one only
+    around it (a copied line's newline) is not part of the name and is dropped."""
+    if len(pasted.strip().splitlines()) > 1:
+        return ONE_LINE
+    name = (value[:start] + one_line(pasted) + value[end:]).strip()
+    if len(name) > NAME_LENGTH:
+        return f"a name is at most {NAME_LENGTH} characters: with the pasted text it is {len(name)}"
+    return None
+
+
+def one_line(pasted: str) -> str:
+    return "".join(pasted.splitlines())
+
+
+class PatientInput(Input):
+    """The patient's name, one line of at most ``NAME_LENGTH`` characters as the engine keeps it;
+    a paste that would break either rule is refused whole and said (``Refused``)."""
+
+    class Refused(Message):
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    def __init__(self, *, placeholder: str, id: str) -> None:
+        super().__init__(placeholder=placeholder, id=id, max_length=NAME_LENGTH)
+
+    def on_paste(self, event: Paste) -> None:
+        event.prevent_default()  # not the plain input's paste, which keeps the first line
+        event.stop()
+        start, end = sorted(self.selection)
+        reason = paste_refused(self.value, start, end, event.text)
+        if reason is not None:
+            self.post_message(self.Refused(reason))
+        elif event.text:
+            self.replace(one_line(event.text), start, end)
+
+
+class FormSelect(Select[str]):
+    """A list in the form: Enter books, as in every field of it; down, up and space open the
+    list, and once it is open Enter picks from it."""
+
+    BINDINGS = [Binding("enter", "screen.book", "Book", show=False)]
+
+
 class BookForm(Dialog[list[Event]]):
     """Returns the booking's events; a refusal is shown in the form, which keeps what was typed."""
 
@@ -75,7 +127,7 @@ class BookForm(Dialog[list[Event]]):
             box.border_title = "Book a token"
             with Horizontal(classes="field"):
                 yield Label("Patient")
-                yield Input(placeholder="e.g. Meera Joshi", id="patient")
+                yield PatientInput(placeholder="e.g. Meera Joshi", id="patient")
             with Horizontal(classes="field"):  # one row: the form fits a 24-line terminal
                 yield Label("Phone")
                 yield Input(placeholder="optional", id="phone")
@@ -83,7 +135,7 @@ class BookForm(Dialog[list[Event]]):
                 yield Input(placeholder="MRN, optional", id="patient-id")
             with Horizontal(classes="field"):
                 yield Label("Source")
-                yield Select(
+                yield FormSelect(
                     [(f"{s.value} ({self.engine.priorities[s]})", s.value) for s in Source],
                     value=Source.WALK_IN.value,
                     allow_blank=False,
@@ -91,7 +143,7 @@ class BookForm(Dialog[list[Event]]):
                 )
             with Horizontal(classes="field"):
                 yield Label("Doctor")
-                yield Select(
+                yield FormSelect(
                     [(plain(f"{d.name} · {d.specialty}"), d.id) for d in self.engine.doctors()],
                     value=self.doctor_id,
                     allow_blank=False,
@@ -99,7 +151,7 @@ class BookForm(Dialog[list[Event]]):
                 )
             with Horizontal(classes="field"):
                 yield Label("Slot")
-                yield Select(
+                yield FormSelect(
                     slot_choices(self.engine, self.doctor_id, self.minute),
                     value=self.slot_id or Select.NULL,
                     prompt="Choose a slot",
@@ -143,6 +195,13 @@ class BookForm(Dialog[list[Event]]):
     @on(Button.Pressed, "#close")
     def close_pressed(self) -> None:
         self.dismiss(None)
+
+    @on(PatientInput.Refused)
+    def refused_paste(self, message: PatientInput.Refused) -> None:
+        self.show_error(message.reason)
+
+    def action_book(self) -> None:
+        self.book()
 
     @on(Button.Pressed, "#ok")
     @on(Input.Submitted)
