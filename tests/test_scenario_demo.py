@@ -294,7 +294,7 @@ def test_demo_engine_opens_at_twenty_past_ten() -> None:
     assert datetime(2026, 11, 25, 10, 20) <= now < datetime(2026, 11, 25, 10, 21)
     view = engine.slot_view("rao-10", at("10:20"))
     assert [(seat.token.patient, seat.token.status, seat.estimate) for seat in view.booked] == [
-        ("Farhan Qureshi", Status.SERVED, "10:00"),
+        ("Farhan Qureshi", Status.SERVED, "10:20"),  # seen: its 10:00 has passed, so now
         ("Arjun Nair", Status.BOOKED, "10:23"),  # present: the expected call
         ("Rohan Verma", Status.BOOKED, "10:36"),
         ("Meera Joshi", Status.BOOKED, "10:49"),
