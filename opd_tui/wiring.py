@@ -88,9 +88,10 @@ class ReplayDesk:
 
 
 def replay_desk(path: str, day: date | None) -> tuple[ReplayDesk, Player]:
-    """A clinic file's day from its opening, for the replay bar; a bad file raises
-    ``ScenarioError``."""
+    """A clinic file's day from its opening, for the replay bar, with the rehearsed day recorded
+    ahead (``Player.go`` jumps to any moment of it); a bad file raises ``ScenarioError``."""
     player = rehearse_file(path, day=day)
+    player.engine_at(player.position)  # the day's checkpoints made now, so every jump is quick
     player.seek(0)
     return ReplayDesk(player, journal_name=f"replay of {Path(path).name}"), player
 

@@ -1,5 +1,5 @@
 """The desk under real conditions: Enter in the booking form, pasted names, quitting a day kept
-nowhere. Each driven from the keyboard, with exact outcomes."""
+nowhere, jumps in a replay. Each driven from the keyboard, with exact outcomes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 from store_helpers import open_journal
-from test_dashboard import SIZE, book, rows
+from test_dashboard import SIZE, book, log_lines, rows
+from test_dashboard_replay import bar, replay_app
 from textual import events
 from textual.widgets import Input, Select, Static
 
@@ -15,6 +16,7 @@ from opd_tui.engine import NAME_LENGTH
 from opd_tui.ui.app import OpdApp
 from opd_tui.ui.screens.booking import ONE_LINE, BookForm
 from opd_tui.ui.screens.confirm import Confirm
+from opd_tui.ui.screens.go_to import GoToForm
 
 
 def error_text(form: BookForm) -> str | None:
@@ -171,3 +173,38 @@ async def test_q_on_a_journal_quits_at_once_after_actions(tmp_path: Path) -> Non
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running and app.return_code == 0
+
+
+async def test_home_end_and_g_jump_through_a_replay() -> None:
+    app, player = replay_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one("#booked").focus()  # the table's own home and end give way to the replay
+        await pilot.press("end")
+        await pilot.pause()
+        assert "step 4/4 · 08:30 · end of the day" in bar(app)
+        assert rows(app, "booked", "number") == [("RAO-003",), ("RAO-001",)]
+        assert log_lines(app)[0].startswith("▲ RAO-001 Asha Menon promoted into RAO-002")
+        await pilot.press("home")
+        await pilot.pause()
+        assert "step 0/4 · 08:00 · next: 08:10 book Asha" in bar(app)
+        assert rows(app, "booked", "number") == []
+        await pilot.press("g")
+        form = app.screen
+        assert isinstance(form, GoToForm)
+        field = form.query_one("#time", Input)
+        assert field.value == "08:00"
+        field.value = "8.15"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form
+        assert str(form.query_one("#error", Static).render()) == "time '8.15' is not HH:MM"
+        field.value = "08:15"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, GoToForm)
+        assert "step 2/4 · 08:15 · next: 08:20 book Esha" in bar(app)
+        assert rows(app, "booked", "number") == [("RAO-002",), ("RAO-001",)]
+        await pilot.press("right")  # on from there by the rules, as recorded
+        await pilot.pause()
+        assert "step 3/4 · 08:20" in bar(app)
+        assert player.recorded == 4

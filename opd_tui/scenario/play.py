@@ -128,8 +128,14 @@ class Player:
     While ``keep_checkpoints`` is false (``checkpoints=False``), none is taken as it plays: for a
     day that is only played to be checked or reported on (a rehearsal).
 
-    What a rewind leaves behind (the steps after its target, their checkpoints, the engine it
-    replaced) is freed a little at a time by the steps played after it, not in the rewind.
+    The steps a rewind or ``back`` goes back over stay recorded, ahead, with their checkpoints:
+    ``go`` returns to any of them as a rewind does (the checkpoint at or before, then the few
+    recorded steps after it), and a step played again by the rules that decides as recorded keeps
+    the record. Once a step decides otherwise, or something else changed the day before it, the
+    record ahead (and its checkpoints) is dropped: from there the rules decide.
+
+    What is dropped (the record ahead, its checkpoints, an engine replaced) is freed a little at
+    a time by the steps played after it.
     """
 
     def __init__(
@@ -161,6 +167,14 @@ class Player:
         self._mark = self.engine.action_mark()
         # What rewinds left behind, to free bit by bit: (a pile, how much of it to free a step).
         self._left: list[tuple[list[Any], int]] = []
+        # The recorded steps after ``position``, the next one last: where ``go`` can return. The
+        # record is the played steps decided on its own day (the first ``_clean``: none after a
+        # change from outside), then these; ``_own`` marks the engine after the player's last
+        # change to it, to tell a change from outside.
+        self._ahead: list[Step] = []
+        self._clean = 0
+        self._own = self._mark
+        self._times: list[int] | None = None  # each timeline action's clock time, when asked
 
     # ------------------------------------------------------------------ where
 
@@ -171,6 +185,18 @@ class Player:
     @property
     def done(self) -> bool:
         return len(self.steps) >= len(self.scenario.timeline)
+
+    @property
+    def recorded(self) -> int:
+        """How far the record goes: the steps played and those recorded ahead of them."""
+        return len(self.steps) + len(self._ahead)
+
+    def position_at(self, when: str | int | time) -> int:
+        """The position just after every action at or before ``when`` (the timeline is in time
+        order)."""
+        if self._times is None:
+            self._times = [action.at for action in self.scenario.timeline]
+        return bisect_right(self._times, _minutes(when))
 
     @property
     def next_action(self) -> Action | None:
@@ -201,6 +227,11 @@ class Player:
         if len(steps) >= len(timeline):
             raise IndexError("the timeline is over")
         action = timeline[len(steps)]
+        outside = not self.engine.unchanged_since(self._own)
+        if outside:
+            self._changed_outside()
+        elif self._ahead:
+            self._ready_to_follow()
         engine, kin = self.engine, self._kin
         if kin and not engine.unchanged_since(self._mark):
             kin = self._kin = range(0)  # someone else changed the day since this player's step
@@ -212,6 +243,11 @@ class Player:
             step = Step(action, at, events)
         if kin:
             self._mark = engine.action_mark()
+        self._own = engine.action_mark()
+        if self._ahead:
+            self._follow(step)
+        if self._clean == len(steps) and not outside:
+            self._clean += 1
         steps.append(step)
         if len(steps) == self._due:
             self._checkpoint()
@@ -225,6 +261,13 @@ class Player:
         if action is None:
             raise IndexError("the timeline is over")
         step = Step(action, self.clock.at(action.at), ())
+        outside = not self.engine.unchanged_since(self._own)
+        if outside:
+            self._changed_outside()
+        if self._ahead:
+            self._follow(step)
+        if self._clean == len(self.steps) and not outside:
+            self._clean += 1
         self.steps.append(step)
         if len(self.steps) == self._due:
             self._checkpoint()
@@ -261,6 +304,35 @@ class Player:
         self.rewind(position)
         return []
 
+    def go(self, position: int) -> int:
+        """Be just after ``position`` actions (kept within the timeline) without asking the rules:
+        back by ``rewind``, forward over the record ahead the same way (the checkpoint at or
+        before it, restored, then the recorded events of the few steps after it). Returns the
+        position reached: short of ``position`` where the record ends (the rules play the rest,
+        with ``step``)."""
+        position = max(0, min(position, len(self.scenario.timeline)))
+        steps = self.steps
+        if position <= len(steps):
+            self.rewind(position)
+            return position
+        if not self.engine.unchanged_since(self._own):
+            self._changed_outside()  # what was done to the day stays: the rules play on
+        reach = min(position, self.recorded)
+        if reach == len(steps):
+            return reach
+        ahead, tokens = self._ahead, self._tokens
+        for _ in range(reach - len(steps)):
+            step = ahead.pop()
+            steps.append(step)
+            if step.action.kind == Book.kind and step.events:
+                tokens[step.action.position] = _placed_token(step.events)
+        self._left.append(([self.engine], 1))
+        self.engine, self._kin = self._built(reach)
+        self._mark = self._own = self.engine.action_mark()
+        self._clean = reach
+        self.clock.set(steps[-1].action.at)
+        return reach
+
     # ------------------------------------------------------------------ back
 
     def back(self) -> None:
@@ -277,11 +349,13 @@ class Player:
         # Undo puts tokens back as copies, and never reuses a token id or number: the engine no
         # longer matches its checkpoints object for object, nor a replay in its next ids.
         self._kin, self._mark = range(0), self.engine.action_mark()
+        self._own = self._mark
         del self.steps[-1]
+        if self._clean > len(self.steps):
+            self._clean = len(self.steps)
+            self._ahead.append(step)
         if step.action.kind == Book.kind:
             del self._tokens[step.action.position]
-        if self._at[-1] > len(self.steps):
-            self._drop_checkpoints(len(self._at) - 1)
         self.clock.set(self.steps[-1].action.at if self.steps else self.scenario.opens)
 
     def rewind(self, position: int) -> None:
@@ -308,13 +382,18 @@ class Player:
         booked = list(self._tokens)  # the bookings' positions, in the order they were played
         for _ in range(len(booked) - bisect_left(booked, position)):
             self._tokens.popitem()
-        if steps[position:]:
-            self._left.append((steps[position:], 2048))
+        if self._clean < len(steps):  # steps decided after a change from outside: not the record
+            self._drop_ahead()
+            self._ahead.extend(reversed(steps[position : self._clean]))
+        else:
+            self._ahead.extend(reversed(steps[position:]))
         del steps[position:]
-        self._drop_checkpoints(kin.stop)
+        self._clean = position  # the day is the recorded steps' again, whatever was done to it
+        self._drop_checkpoints(bisect_right(self._at, self.recorded))
         if engine is not self.engine:
             self._left.append(([self.engine], 1))
         self.engine, self._kin, self._mark = engine, kin, engine.action_mark()
+        self._own = self._mark
         self.clock.set(steps[-1].action.at if steps else self.scenario.opens)
 
     def engine_at(self, position: int) -> Engine:
@@ -371,6 +450,40 @@ class Player:
                 self._due = end + checkpoint_gap(len(checkpoints[-1].tokens))
             at = end
         return index
+
+    def _changed_outside(self) -> None:
+        """Something other than this player changed the day (a live action): the steps played
+        from here are not the record's, and the record ahead no longer follows."""
+        self._clean = min(self._clean, len(self.steps))
+        self._diverge()
+
+    def _ready_to_follow(self) -> None:
+        """Before a step by the rules with a record ahead: an engine that stepped back by undo
+        (whose next ids are not the record's) is built again from the checkpoints, so the rules
+        decide exactly as recorded."""
+        if not self._kin:
+            self.rewind(len(self.steps))
+
+    def _follow(self, step: Step) -> None:
+        """The step just played by the rules, before it is added: if it is the recorded one, the
+        record ahead goes on from it; otherwise the day has left the record."""
+        recorded = self._ahead[-1]
+        if step.action is recorded.action and step.events == recorded.events:
+            self._ahead.pop()
+        elif step.action is recorded.action and not step.events and not recorded.events:
+            self._ahead.pop()  # skipped, as recorded: the day is the same
+        else:
+            self._diverge()
+
+    def _diverge(self) -> None:
+        """The day leaves the record here: the steps ahead and their checkpoints are dropped."""
+        self._drop_ahead()
+        self._drop_checkpoints(bisect_right(self._at, len(self.steps)))
+
+    def _drop_ahead(self) -> None:
+        if self._ahead:
+            self._left.append((self._ahead, 2048))
+            self._ahead = []
 
     def _drop_checkpoints(self, start: int) -> None:
         """Leave out the checkpoints from index ``start`` on, to be freed bit by bit."""

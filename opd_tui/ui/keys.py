@@ -143,6 +143,18 @@ KEYS: tuple[Key, ...] = (
     Key("left", "step_back", "Back", "Replay: step back one action", "←", replay=True),
     Key("left_square_bracket", "speed(-1)", "Slower", "Replay: play slower", "[", replay=True),
     Key("right_square_bracket", "speed(1)", "Faster", "Replay: play faster", "]", replay=True),
+    Key(
+        "home", "go_start", "Start", "Replay: go to the start of the day", footer=False, replay=True
+    ),
+    Key("end", "go_end", "End", "Replay: go to the end of the day", footer=False, replay=True),
+    Key(
+        "g",
+        "go_to",
+        "Go to",
+        "Replay: go to a time of day (a form: 11:30), just after every action up to it",
+        footer=False,
+        replay=True,
+    ),
 )
 
 FOOTER: tuple[str, ...] = (

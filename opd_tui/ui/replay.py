@@ -17,6 +17,7 @@ from ..engine import Event, OpdError, safe_text
 from ..scenario import Player
 from . import palette
 from .keys import REPLAY_KEYS, bindings
+from .screens.go_to import GoToForm
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)  # actions per second
 
@@ -35,7 +36,7 @@ class ReplayBar(Widget):
             self.events = events
 
     class Rewound(Message):
-        """The day went back one step: ``events`` are now all of it."""
+        """The day went back, or jumped to another moment: ``events`` are now all of it."""
 
         def __init__(self, events: list[Event]) -> None:
             super().__init__()
@@ -59,7 +60,7 @@ class ReplayBar(Widget):
             bar.append(" · end of the day", palette.DIM)
         else:
             bar.append(f" · next: {safe_text(upcoming.describe())}", palette.DIM)
-        bar.append("   space play/pause · ←/→ step · [ ] speed", palette.DIM)
+        bar.append("   space play/pause · ←/→ step · [ ] speed · home/end · g time", palette.DIM)
         return bar
 
     # ------------------------------------------------------------------- keys
@@ -84,6 +85,53 @@ class ReplayBar(Widget):
             return
         self.player.back()
         self.post_message(self.Rewound(self.player.events()))
+        self.refresh()
+
+    def action_go_start(self) -> None:
+        self.go(0)
+
+    def action_go_end(self) -> None:
+        self.go(len(self.player.scenario.timeline))
+
+    def action_go_to(self) -> None:
+        """Ask for a time of day, then go just after every action up to it."""
+        self.pause()
+        player = self.player
+        timeline = player.scenario.timeline
+        first = timeline[0].at if timeline else player.scenario.opens
+        last = timeline[-1].at if timeline else player.scenario.opens
+        minute = player.clock().hour * 60 + player.clock().minute
+
+        def submit(minute: int) -> list[Event]:
+            self.go(player.position_at(minute), minute)
+            return []
+
+        self.app.push_screen(GoToForm(minute, first, last, submit))
+
+    def go(self, position: int, minute: int | None = None) -> None:
+        """Just after ``position`` actions, at once over the recorded day (either way); past the
+        record (the day was changed here, or never played that far) the rules play on. At
+        ``minute``, the clock shows that time when no action comes between."""
+        self.pause()
+        player = self.player
+        reached = player.go(position)
+        skipped = []
+        while reached < position:  # beyond the record: the rules decide, as → does
+            try:
+                player.step()
+            except OpdError:
+                skipped.append(player.skip().action.describe())
+            reached += 1
+        if minute is not None and (player.next_action is None or player.next_action.at > minute):
+            last = player.steps[-1].action.at if player.steps else player.scenario.opens
+            player.clock.set(max(minute, last))
+        if skipped:
+            self.notify(
+                f"Skipped {len(skipped)} that no longer made sense, the first: "
+                f"{safe_text(skipped[0])}",
+                severity="warning",
+            )
+        self.post_message(self.Rewound(player.events()))
         self.refresh()
 
     def action_play_pause(self) -> None:
