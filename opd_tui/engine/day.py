@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import Conflict, Invalid, NotFound
 from .model import (
@@ -25,9 +25,6 @@ from .model import (
     VisitRules,
 )
 from .seating import Seating
-
-if TYPE_CHECKING:
-    from .finder import Finder
 
 
 class Day:
@@ -73,7 +70,7 @@ class Day:
         # indexes them when next asked, so booking pays one append and nothing more.
         self.fresh: list[str] = []
         self.carried: set[str] = set()  # the days whose unseen patients were carried into this
-        self.finder: Finder | None = None
+        self.finder: object = None  # the day's ``finder.Finder``, made on first use there
 
     def slot(self, slot_id: str) -> Slot:
         try:

@@ -237,7 +237,7 @@ def _bulk(count: int) -> Iterator[None]:
 def finder_of(day: Day) -> Finder:
     """The day's finder, made on first use."""
     finder = day.finder
-    if finder is None:
+    if not isinstance(finder, Finder):
         finder = day.finder = Finder(day)
     return finder
 
