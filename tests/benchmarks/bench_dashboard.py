@@ -170,7 +170,18 @@ def select_first(app: OpdApp, table_id: str) -> None:
 
 
 async def bump(pilot: Pilot[None], app: OpdApp) -> float:
-    select_first(app, "waiting")
+    """Bump a waiting token that can still go up (one at the top would only be refused)."""
+    top = max(app.engine.priorities.values())
+    table = app.query_one("#waiting", Table)
+    liftable = [key for key in table.keys if app.engine.token(key).priority < top]
+    if not liftable:
+        token = next(
+            t for t in app.engine.tokens() if t.status is Status.WAITING and t.priority < top
+        )
+        app.jump_to_token(token.id)
+        liftable = [token.id]
+    table.focus()
+    table.select_key(liftable[0])
     return await timed(pilot, "b")
 
 
